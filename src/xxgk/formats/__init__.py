@@ -1,0 +1,187 @@
+"""The national report formats, loaded from formats.yaml into typed, read-only objects."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+import yaml
+
+
+@dataclass(frozen=True)
+class Label:
+    """A printed row or column with its canonical code."""
+
+    code: str
+    label: str
+    aliases: tuple[str, ...] = ()
+    group: str | None = None
+
+
+@dataclass(frozen=True)
+class ApplicationRow(Label):
+    outcome: bool = False
+
+
+@dataclass(frozen=True)
+class ProactiveItem(Label):
+    clause: str = ""
+    measures: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Measure:
+    code: str
+    label: str
+    unit: str
+
+
+@dataclass(frozen=True)
+class SectionDef:
+    number: int
+    code: str
+    title: str
+    patterns: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Rule:
+    code: str
+    severity: str
+    title: str
+    message: str
+    table: str | None = None
+    for_each: str | None = None
+    left: tuple[str, ...] = ()
+    right: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Format:
+    """One national format (`2019`, `2021`): what its tables look like."""
+
+    code: str
+    issued_by: str
+    first_year: int
+    last_year: int | None
+    proactive_items: tuple[ProactiveItem, ...]
+    # Every printed line of table 三 in order: data rows and group headings (code None).
+    application_layout: tuple[ApplicationRow | str, ...]
+
+    @property
+    def application_rows(self) -> tuple[ApplicationRow, ...]:
+        return tuple(r for r in self.application_layout if isinstance(r, ApplicationRow))
+
+    @property
+    def outcome_rows(self) -> tuple[str, ...]:
+        return tuple(r.code for r in self.application_rows if r.outcome)
+
+    def covers(self, year: int) -> bool:
+        return year >= self.first_year and (self.last_year is None or year <= self.last_year)
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    """Everything formats.yaml declares."""
+
+    formats: dict[str, Format]
+    sections: tuple[SectionDef, ...]
+    applicants: tuple[Label, ...]
+    proceedings: tuple[Label, ...]
+    review_results: tuple[Label, ...]
+    measures: dict[str, Measure]
+    rules: dict[str, Rule]
+    table_titles: dict[str, str]
+    deadline_month: int
+    deadline_day: int
+
+    def format_for_year(self, year: int) -> Format:
+        for fmt in self.formats.values():
+            if fmt.covers(year):
+                return fmt
+        return self.formats[max(self.formats)]
+
+    def all_codes(self, kind: str) -> list[str]:
+        """Every code of one kind across all formats, in first-seen order (for schema enums)."""
+        seen: dict[str, None] = {}
+        for fmt in self.formats.values():
+            if kind == "application_row":
+                seen.update((r.code, None) for r in fmt.application_rows)
+            elif kind == "proactive_item":
+                seen.update((i.code, None) for i in fmt.proactive_items)
+            elif kind == "proactive_measure":
+                seen.update((m, None) for i in fmt.proactive_items for m in i.measures)
+        fixed = {
+            "format": list(self.formats),
+            "applicant": [a.code for a in self.applicants],
+            "proceeding": [p.code for p in self.proceedings],
+            "review_result": [r.code for r in self.review_results],
+            "rule": list(self.rules),
+            "unit": sorted({m.unit for m in self.measures.values()}),
+            "table": list(self.table_titles),
+        }
+        return list(seen) if seen else fixed[kind]
+
+
+def _label(cls, raw: dict, **extra):
+    return cls(
+        code=raw["code"],
+        label=raw["label"],
+        aliases=tuple(raw.get("aliases", ())),
+        group=raw.get("group"),
+        **extra,
+    )
+
+
+@cache
+def catalogue() -> Catalogue:
+    raw = yaml.safe_load(resources.files(__package__).joinpath("formats.yaml").read_text("utf-8"))
+    formats = {}
+    for code, f in raw["formats"].items():
+        layout: list[ApplicationRow | str] = []
+        for r in f["application_rows"]:
+            if "group" in r and "code" not in r:
+                layout.append(r["group"])
+            else:
+                layout.append(_label(ApplicationRow, r, outcome=bool(r.get("outcome"))))
+        items = tuple(
+            ProactiveItem(
+                code=i["code"],
+                label=i["label"],
+                aliases=tuple(i.get("aliases", ())),
+                clause=i["clause"],
+                measures=tuple(i["measures"]),
+            )
+            for i in f["proactive_items"]
+        )
+        first, last = f["years"]
+        formats[str(code)] = Format(str(code), f["issued_by"], first, last, items, tuple(layout))
+    rules = {
+        r["code"]: Rule(
+            code=r["code"],
+            severity=r["severity"],
+            title=r["title"],
+            message=r["message"],
+            table=r.get("table"),
+            for_each=r.get("for_each"),
+            left=tuple(r.get("left", ())),
+            right=tuple(r.get("right", ())),
+        )
+        for r in raw["rules"]
+    }
+    return Catalogue(
+        formats=formats,
+        sections=tuple(
+            SectionDef(s["number"], s["code"], s["title"], tuple(s["patterns"]))
+            for s in raw["sections"]
+        ),
+        applicants=tuple(_label(Label, a) for a in raw["applicants"]),
+        proceedings=tuple(_label(Label, p) for p in raw["proceedings"]),
+        review_results=tuple(_label(Label, r) for r in raw["review_results"]),
+        measures={k: Measure(k, v["label"], v["unit"]) for k, v in raw["measures"].items()},
+        rules=rules,
+        table_titles=dict(raw["tables"]),
+        deadline_month=raw["publication_deadline"]["month"],
+        deadline_day=raw["publication_deadline"]["day"],
+    )

@@ -1,0 +1,119 @@
+"""Stage 2 — parse: Document → Report, by the template matcher and the formats' data."""
+
+from __future__ import annotations
+
+from ..formats import Catalogue, Format, catalogue
+from ..ingest.document import Document
+from .metadata import find_contact_names, find_fee, find_phone, find_signature, find_title, same_agency
+from .normalize import fold
+from .regions import Place, gazetteer
+from .report import Finding, Report, Section
+from .sections import find_sections
+from .tables import LabelIndex, find_rows, read_applications, read_proactive, read_reviews
+
+__all__ = ["NotAReport", "Report", "parse_document"]
+
+
+class NotAReport(Exception):
+    """The file was read but is not a usable annual report (not one, or cut short)."""
+
+
+def parse_document(doc: Document, sha256: str, source_file: str) -> Report:
+    cat = catalogue()
+    paragraphs = [p.text for p in doc.paragraphs]
+    title, name, year = find_title(paragraphs)
+    headings = find_sections(paragraphs, cat.sections)
+    if title is None and len(headings) < 3 and not doc.tables:
+        raise NotAReport("不是政府信息公开工作年度报告：未找到年度报告标题、章节或统计表")
+    if year is None:
+        raise NotAReport("未找到报告年度（标题或统计期限中的年份）")
+
+    fmt = choose_format(doc, cat, year)
+    proactive, f2, has2 = read_proactive(doc, fmt, cat)
+    applications, f3, has3 = read_applications(doc, fmt, cat)
+    reviews, f4, has4 = read_reviews(doc, cat)
+    if not (has2 or has3 or has4) and len(headings) < 3:
+        raise NotAReport("不是政府信息公开工作年度报告：未找到统计表和章节标题")
+    if 6 not in headings and not has4:
+        last = max(headings, default=0)
+        raise NotAReport(
+            f"文件不完整：在第{last}部分之后中断，缺少第四部分的统计表和第六部分（可能是截断的文件）"
+        )
+
+    published_on, signature_names, signature_at = find_signature(paragraphs)
+    full_text = "\n".join(paragraphs)
+    candidates = signature_names + find_contact_names(full_text)
+    if name is None:
+        name = next((n for n in candidates if len(n) >= 4), None)
+        if name is None:
+            raise NotAReport("未找到发布机关名称（标题与落款中均没有）")
+    g = gazetteer()
+    other_names = []
+    for n in candidates:
+        bare = g.split(n).prefix in ("区", "市", "县")  # 「区经科局」 says nothing new
+        if n != name and n not in other_names and not bare and same_agency(name, n):
+            other_names.append(n)
+
+    place = max((g.split(n).place for n in [name, *other_names]), key=_specificity)
+    place = g.resolve(place, full_text)
+
+    findings: list[Finding] = []
+    sections = _sections(paragraphs, headings, signature_at, cat)
+    for s in cat.sections:
+        if s.number not in headings:
+            findings.append(Finding.of("missing_section", section=s.number, section_title=s.title))
+    findings += f2 + f3 + f4
+
+    six = [paragraphs[i] for i in range(headings[6][0], len(paragraphs))] if 6 in headings else []
+    return Report(
+        source_file=source_file,
+        source_format=doc.source_format,
+        source_sha256=sha256,
+        template=fmt.code,
+        year=year,
+        agency_name=name,
+        title=title,
+        other_names=other_names,
+        province=place.province,
+        city=place.city,
+        district=place.district,
+        published_on=published_on,
+        contact_phone=find_phone(full_text),
+        fee_collected_yuan=find_fee(six) if six else None,
+        sections=sections,
+        proactive=proactive,
+        applications=applications,
+        reviews=reviews,
+        findings=findings,
+        tables_found=tuple(t for t, ok in (("proactive_disclosure", has2), ("applications", has3),
+                                            ("reviews_litigation", has4)) if ok),
+    )
+
+
+def choose_format(doc: Document, cat: Catalogue, year: int) -> Format:
+    """The format whose labels the document's tables carry most; the year's format on a tie."""
+    cells = {fold(c) for t in doc.tables for row in t.rows for c in row}
+
+    def evidence(fmt: Format) -> int:
+        rows = len(find_rows(doc, LabelIndex(fmt.application_rows)))
+        items = len(find_rows(doc, LabelIndex(fmt.proactive_items)))
+        measures = {m for i in fmt.proactive_items for m in i.measures}
+        return rows + items + sum(fold(cat.measures[m].label) in cells for m in measures)
+
+    by_year = cat.format_for_year(year)
+    return max(cat.formats.values(), key=lambda f: (evidence(f), f is by_year))
+
+
+def _specificity(place: Place) -> int:
+    return sum(x is not None for x in (place.province, place.city, place.district))
+
+
+def _sections(paragraphs: list[str], headings: dict[int, tuple[int, str]], skip: set[int],
+              cat: Catalogue) -> list[Section]:
+    ordered = sorted(headings.items(), key=lambda kv: kv[1][0])
+    out = []
+    for k, (number, (start, heading)) in enumerate(ordered):
+        end = ordered[k + 1][1][0] if k + 1 < len(ordered) else len(paragraphs)
+        body = [paragraphs[i].strip() for i in range(start + 1, end) if i not in skip]
+        out.append(Section(number, heading, "\n".join(p for p in body if p)))
+    return out

@@ -1,0 +1,113 @@
+"""The parsed report: what one file says, as typed data, with every finding about it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from ..formats import catalogue
+from .normalize import CellValue
+
+
+@dataclass
+class Finding:
+    """One result of a consistency rule or of the parser (a row of checks.csv)."""
+
+    rule: str
+    severity: str
+    message: str
+    table: str | None = None
+    row: str | None = None
+    column: str | None = None
+    expected: float | None = None
+    actual: float | None = None
+    cells: str = ""  # every cell concerned, 「row:column」 joined by 「;」
+
+    @classmethod
+    def of(cls, rule: str, *, table=None, row=None, column=None, expected=None, actual=None,
+           cells: str = "", **context) -> Finding:
+        """A finding whose Chinese message comes from the rule's template in formats.yaml."""
+        spec = catalogue().rules[rule]
+        ctx = {"expected": _num(expected), "actual": _num(actual), **context}
+        return cls(rule, spec.severity, spec.message.format_map(_Blank(ctx)), table, row, column,
+                   expected, actual, cells)
+
+
+class _Blank(dict):
+    def __missing__(self, key: str) -> str:
+        return ""
+
+
+def _num(x: float | None) -> str:
+    if x is None:
+        return ""
+    return str(int(x)) if float(x).is_integer() else f"{x:g}"
+
+
+@dataclass
+class Section:
+    number: int
+    heading: str
+    text: str
+
+
+@dataclass
+class Report:
+    source_file: str
+    source_format: str
+    source_sha256: str
+    template: str
+    year: int
+    agency_name: str
+    title: str | None = None
+    other_names: list[str] = field(default_factory=list)  # every other name the report uses
+    province: str | None = None
+    city: str | None = None
+    district: str | None = None
+    published_on: date | None = None
+    contact_phone: str | None = None
+    fee_collected_yuan: float | None = None
+    sections: list[Section] = field(default_factory=list)
+    proactive: dict[tuple[str, str], CellValue] = field(default_factory=dict)
+    applications: dict[str, dict[str, CellValue]] = field(default_factory=dict)
+    reviews: dict[str, dict[str, CellValue]] = field(default_factory=dict)
+    findings: list[Finding] = field(default_factory=list)
+    tables_found: tuple[str, ...] = ()
+
+    @property
+    def error_count(self) -> int:
+        return sum(f.severity == "error" for f in self.findings)
+
+    @property
+    def warning_count(self) -> int:
+        return sum(f.severity == "warning" for f in self.findings)
+
+    def to_json(self) -> dict:
+        """The report as plain JSON (`xxgk parse`)."""
+
+        def cells(d: dict[str, CellValue]) -> dict:
+            return {k: v.value for k, v in d.items()}
+
+        return {
+            "source_file": self.source_file,
+            "source_format": self.source_format,
+            "source_sha256": self.source_sha256,
+            "template": self.template,
+            "title": self.title,
+            "agency_name": self.agency_name,
+            "other_names": self.other_names,
+            "province": self.province,
+            "city": self.city,
+            "district": self.district,
+            "year": self.year,
+            "published_on": self.published_on.isoformat() if self.published_on else None,
+            "contact_phone": self.contact_phone,
+            "fee_collected_yuan": self.fee_collected_yuan,
+            "sections": [s.__dict__ for s in self.sections],
+            "proactive_disclosure": [
+                {"item": i, "measure": m, "value": v.value} for (i, m), v in self.proactive.items()
+            ],
+            "applications": {row: cells(cols) for row, cols in self.applications.items()},
+            "reviews_litigation": {p: cells(r) for p, r in self.reviews.items()},
+            "checks": [f.__dict__ for f in self.findings],
+        }
