@@ -51,6 +51,7 @@ class Rule:
     severity: str
     title: str
     message: str
+    explain: str = ""
     table: str | None = None
     for_each: str | None = None
     left: tuple[str, ...] = ()
@@ -163,6 +164,7 @@ def catalogue() -> Catalogue:
             severity=r["severity"],
             title=r["title"],
             message=r["message"],
+            explain=r.get("explain", ""),
             table=r.get("table"),
             for_each=r.get("for_each"),
             left=tuple(r.get("left", ())),

@@ -1,0 +1,274 @@
+"""Stage 6 — site: Markdown pages from Jinja2 templates, built by MkDocs Material.
+
+Pages are rendered in one pass with autoescape on (text from reports is never trusted), then
+MkDocs builds the static site. Agency pages are kept out of `nav` (TOOLING.md: an implicit nav
+grows with the square of the page count).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import shutil
+from importlib import resources
+from pathlib import Path
+
+import polars as pl
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from markupsafe import Markup
+
+from ..formats import catalogue
+from ..package.identity import Agency
+from ..package.schemas import package_meta, resource_names
+from ..parse.normalize import CellStatus, CellValue
+from ..parse.report import Report
+from ..parse.tables import proceeding_label, row_labels
+
+HERE = Path(str(resources.files(__package__)))
+# Characters that would be markup inside <title> and nav labels, which MkDocs does not escape.
+_TITLE_SAFE = str.maketrans({"<": "＜", ">": "＞", "&": "＆", '"': "＂", "'": "＇"})
+
+
+def title_text(text: str) -> Markup:
+    """A page title safe in every MkDocs/Material template context, YAML-quoted for front
+    matter. Markup, because its only markup characters left are the JSON quotes."""
+    return Markup(json.dumps(text.translate(_TITLE_SAFE).replace("\n", " "), ensure_ascii=False))
+
+
+def _env() -> Environment:
+    env = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=True,
+                      undefined=StrictUndefined, keep_trailing_newline=True)
+    return env
+
+
+def build_site(pkg: Path, agencies: list[Agency], published: dict[str, list[Report]],
+               site_dir: Path, out_dir: Path, reports_dir: Path) -> None:
+    docs = out_dir / "build" / f"docs-{os.getpid()}"
+    shutil.rmtree(docs, ignore_errors=True)
+    write_pages(pkg, agencies, published, docs, reports_dir)
+    run_mkdocs(docs, site_dir)
+    shutil.rmtree(docs, ignore_errors=True)
+
+
+def run_mkdocs(docs: Path, site_dir: Path) -> None:
+    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    cfg = load_config(config_file=str(HERE / "mkdocs.yml"), docs_dir=str(docs),
+                      site_dir=str(site_dir))
+    build(cfg)
+
+
+def write_pages(pkg: Path, agencies: list[Agency], published: dict[str, list[Report]],
+                docs: Path, reports_dir: Path) -> None:
+    env = _env()
+    cat = catalogue()
+    data = pkg / "data"
+    summary = {r["report_id"]: r for r in pl.read_csv(data / "report_summary.csv",
+                                                       infer_schema_length=0).to_dicts()}
+    years = pl.read_csv(data / "year_summary.csv").to_dicts()
+    docs.mkdir(parents=True)
+    shutil.copytree(HERE / "assets", docs / "assets")
+    shutil.copytree(pkg, docs / "datapackage")
+
+    def page(path: str, template: str, **ctx) -> None:
+        target = docs / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(env.get_template(template).render(**ctx), encoding="utf-8")
+
+    reports = [r for rs in published.values() for r in rs]
+    dated = [r for r in reports if r.published_on]
+    totals = _totals(years, agencies, reports)
+    totals["dated_reports"] = len(dated)
+    page("index.md", "index.md.j2", totals=totals, years=years)
+
+    listing = []
+    rule_titles = {code: r.title for code, r in cat.rules.items()}
+    agency_tpl = env.get_template("agency.md.j2")
+    for a in agencies:
+        chosen = published[a.agency_id]
+        latest = chosen[-1] if chosen else None
+        listing.append({
+            "agency_id": a.agency_id, "name": a.name, "region": _region(a),
+            "years": "、".join(str(r.year) for r in chosen),
+            "latest_received": _int(summary.get(f"{a.agency_id}-{latest.year}", {}).get("received"))
+            if latest else None,
+            "errors": sum(r.error_count for r in chosen),
+        })
+        folder = docs / "agencies" / a.agency_id
+        folder.mkdir(parents=True, exist_ok=True)
+        year_views = []
+        for r in sorted(chosen, key=lambda r: -r.year):
+            source = reports_dir / r.source_file
+            source_name = f"{a.agency_id}-{r.year}{source.suffix or '.txt'}"
+            if source.exists():
+                shutil.copyfile(source, folder / source_name)
+            year_views.append(_year_view(r, summary.get(f"{a.agency_id}-{r.year}", {}), source_name))
+        (folder / f"{a.agency_id}.csv").write_text(_agency_csv(a, chosen), encoding="utf-8-sig")
+        (folder / "index.md").write_text(agency_tpl.render(
+            agency=a, title_text=title_text(a.name), region=_region(a), years=year_views,
+            rule_titles=rule_titles), encoding="utf-8")
+    page("agencies/index.md", "agencies.md.j2", agencies=listing)
+
+    meta = package_meta()
+    descriptor = json.loads((pkg / "datapackage.json").read_text("utf-8"))
+    resources_view = []
+    for res in descriptor["resources"]:
+        with (pkg / res["path"]).open(encoding="utf-8") as fh:
+            rows = sum(1 for _ in fh) - 1
+        resources_view.append({
+            "name": res["name"], "title": res["title"], "description": res["description"],
+            "rows": rows, "primary_key": res["schema"].get("primaryKey", []),
+            "foreign_keys": res["schema"].get("foreignKeys", []),
+            "fields": [{"name": f["name"], "type": f["type"], "title": f.get("title", ""),
+                        "description": f.get("description", ""),
+                        "constraints": _constraints(f.get("constraints", {}))}
+                       for f in res["schema"]["fields"]],
+        })
+    page("data.md", "data.md.j2", meta=meta, created=descriptor["created"],
+         resources=resources_view)
+    page("method.md", "method.md.j2", sections=cat.sections, formats=list(cat.formats.values()),
+         rules=list(cat.rules.values()))
+
+
+def _totals(years: list[dict], agencies: list[Agency], reports: list[Report]) -> dict:
+    def total(key: str):
+        vals = [y[key] for y in years if y[key] is not None]
+        return sum(vals) if vals else None
+
+    processed = total("processed")
+    granted = (total("granted") or 0) + (total("partially_granted") or 0)
+    concluded_share = None
+    corrected = (total("reviews_corrected") or 0) + (total("lawsuits_corrected") or 0)
+    if years:
+        # Shares across years are recomputed from totals, never averaged.
+        concluded = sum(y["reviews"] or 0 for y in years) + sum(y["lawsuits"] or 0 for y in years)
+        concluded_share = corrected / concluded if concluded else None
+    return {
+        "agencies": len(agencies), "reports": len(reports), "years": len(years),
+        "first_year": years[0]["year"] if years else "", "last_year": years[-1]["year"] if years else "",
+        "received": total("received"),
+        "granted_share": granted / processed if processed else None,
+        "reviews": total("reviews"), "lawsuits": total("lawsuits"),
+        "corrected_share": concluded_share,
+        "on_time_reports": total("on_time_reports") or 0,
+        "reports_with_errors": total("reports_with_errors") or 0,
+    }
+
+
+def _region(a: Agency) -> str:
+    parts = [a.province, a.city, a.district]
+    seen = []
+    for p in parts:
+        if p and p not in seen:
+            seen.append(p)
+    return "".join(seen) or "地区未知"
+
+
+def _int(v):
+    return None if v in (None, "") else int(float(v))
+
+
+class _Cell:
+    """A table cell for templates: its value, whether it was blank, and its key for findings."""
+
+    def __init__(self, key: str, cell: CellValue):
+        self.key, self.value = key, cell.value
+        self.blank = cell.status == CellStatus.BLANK
+
+
+def _year_view(r: Report, summary: dict, source_name: str) -> dict:
+    cat = catalogue()
+    fmt = cat.formats[r.template]
+    flags: dict[str, dict] = {}
+    for f in r.findings:
+        for key in (f.cells.split(";") if f.cells else []):
+            table_key = f"{f.table}:{key}"
+            flag = flags.setdefault(table_key, {"css": "xx-warn", "messages": ""})
+            if f.severity == "error":
+                flag["css"] = "xx-err"
+            flag["messages"] = (flag["messages"] + " " + f.message).strip()
+    labels = row_labels(fmt)
+    applications = []
+    for entry in fmt.application_layout:
+        if isinstance(entry, str):
+            applications.append({"group": True, "label": entry})
+            continue
+        applications.append({
+            "group": False, "label": entry.label, "sub": entry.label[:1].isdigit(),
+            "full_label": labels[entry.code],
+            "cells": [_Cell(f"applications:{entry.code}:{c}", v)
+                      for c, v in r.applications[entry.code].items()],
+        })
+    proactive = []
+    for item in fmt.proactive_items:
+        for m in item.measures:
+            proactive.append({
+                "clause": item.clause, "item": item.label, "measure": cat.measures[m].label,
+                "unit": cat.measures[m].unit,
+                "cell": _Cell(f"proactive_disclosure:{item.code}:{m}", r.proactive[(item.code, m)]),
+            })
+    reviews = [_Cell(f"reviews_litigation:{p.code}:{c}", v)
+               for p in cat.proceedings for c, v in r.reviews[p.code].items()]
+    summary_view = {k: (None if v in (None, "") else v) for k, v in summary.items()}
+    for k in ("received", "processed", "reviews", "lawsuits"):
+        summary_view[k] = _int(summary_view.get(k))
+    share = summary_view.get("granted_share")
+    summary_view["granted_share"] = float(share) if share is not None else None
+    on_time = summary_view.get("on_time")
+    summary_view["on_time"] = None if on_time is None else on_time == "true"
+    return {"report": r, "summary": summary_view, "flags": flags, "applications": applications,
+            "proactive": proactive, "reviews": reviews, "source_name": source_name}
+
+
+def _agency_csv(a: Agency, reports: list[Report]) -> str:
+    """Every table cell of the agency, one per line, with the national labels (Excel-ready)."""
+    cat = catalogue()
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(["机关", "年度", "表", "行代码", "行", "列代码", "列", "数值"])
+    for r in reports:
+        fmt = cat.formats[r.template]
+        labels = row_labels(fmt)
+        for item in fmt.proactive_items:
+            for m in item.measures:
+                w.writerow([a.name, r.year, "表二", item.code, item.label, m, cat.measures[m].label,
+                            _plain(r.proactive[(item.code, m)].value)])
+        for row in fmt.application_rows:
+            for ap in cat.applicants:
+                w.writerow([a.name, r.year, "表三", row.code, labels[row.code], ap.code, ap.label,
+                            _plain(r.applications[row.code][ap.code].value)])
+        for p in cat.proceedings:
+            for res in cat.review_results:
+                w.writerow([a.name, r.year, "表四", p.code, proceeding_label(p), res.code, res.label,
+                            _plain(r.reviews[p.code][res.code].value)])
+    return buf.getvalue()
+
+
+def _plain(v) -> str:
+    if v is None:
+        return ""
+    return str(int(v)) if float(v).is_integer() else str(v)
+
+
+def _constraints(c: dict) -> str:
+    parts = []
+    if c.get("required"):
+        parts.append("必填")
+    if c.get("unique"):
+        parts.append("唯一")
+    if "minimum" in c:
+        parts.append(f"≥{c['minimum']}")
+    if "maximum" in c:
+        parts.append(f"≤{c['maximum']}")
+    if "enum" in c:
+        parts.append("取值：" + "、".join(f"`{v}`" for v in c["enum"][:40]))
+    if "pattern" in c:
+        parts.append(f"格式 `{c['pattern']}`")
+    return "；".join(parts)
+
+
+__all__ = ["build_site", "resource_names"]
