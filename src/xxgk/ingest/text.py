@@ -14,6 +14,8 @@ import re
 from .document import Block, Document, Paragraph, Table
 from .encoding import decode
 
+# Word leftovers in text exports (「[bookmark: _GoBack]」): noise, not report text.
+_WORD_NOISE = re.compile(r"\[bookmark: [^\]]*\]")
 _NUMERIC = re.compile(r"^[\s\d.,，．%％\-—/]*$")
 # A line that is plainly prose, not the wrapped end of a cell.
 _PROSE_END = re.compile(r"[。；;：:]$")
@@ -21,6 +23,7 @@ _PROSE_END = re.compile(r"[。；;：:]$")
 
 def read_text(data: bytes, source: str) -> Document:
     text, encoding = decode(data)
+    text = _WORD_NOISE.sub("", text)
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     blocks = _tab_rows(lines) if _layout(lines) == "tab_rows" else _cell_lines(lines)
     return Document(source=source, source_format="txt", blocks=blocks, encoding=encoding)

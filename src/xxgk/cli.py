@@ -1,0 +1,114 @@
+"""The `xxgk` command: build, parse, validate (DATA_CONTRACT.md)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from . import __version__
+
+err = Console(stderr=True)
+
+
+@click.group()
+@click.version_option(__version__, prog_name="xxgk")
+def main() -> None:
+    """政府信息公开工作年度报告 → 数据包与网站。"""
+
+
+@main.command()
+@click.option("--reports", "reports_dir", type=click.Path(file_okay=False, path_type=Path),
+              default=Path("reports"), show_default=True, help="报告目录（递归查找）。")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+              default=Path("."), show_default=True, help="输出目录：写入 OUT/datapackage 与 OUT/site。")
+@click.option("--strict", is_flag=True, help="任何无法读取的报告或 error 级检查结果都使构建失败。")
+@click.option("--no-site", is_flag=True, help="只生成数据包，不生成网站。")
+@click.option("--workers", type=int, default=None, help="解析进程数（默认：CPU 核数）。")
+def build(reports_dir: Path, out_dir: Path, strict: bool, no_site: bool, workers: int | None) -> None:
+    """解析全部报告，生成并校验数据包、汇总与网站。"""
+    from .pipeline import build as run_build
+
+    if not reports_dir.is_dir():
+        raise click.UsageError(f"报告目录不存在：{reports_dir}")
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                  TimeElapsedColumn(), console=err, transient=True) as bar:
+        def progress(stage: str, total: int):
+            task = bar.add_task(stage, total=total)
+            return lambda: bar.advance(task)
+
+        result = run_build(reports_dir, out_dir, strict=strict, site=not no_site,
+                           workers=workers, progress=progress)
+    _summary(result, out_dir, not no_site)
+    if not result.ok:
+        err.print(f"[bold red]构建失败：{result.failed}[/]（原有输出未改动）")
+        for line in result.validation[:50]:
+            err.print(f"  {line}")
+        sys.exit(1)
+
+
+def _summary(result, out_dir: Path, site: bool) -> None:
+    err.print(f"读取 {result.files} 个文件：发布 {result.published} 份报告（{result.agencies} 个机关），"
+              f"跳过 {len(result.skipped)} 个，重复未发布 {len(result.duplicates)} 个。")
+    for path, reason in result.skipped:
+        err.print(f"  [yellow]跳过[/] {path}：{reason}", highlight=False)
+    for path, reason in result.duplicates:
+        err.print(f"  [cyan]重复[/] {path}：{reason}", highlight=False)
+    if result.rules:
+        table = Table(title=f"检查结果：{result.errors} 条错误，{result.warnings} 条提示",
+                      title_justify="left")
+        table.add_column("规则")
+        table.add_column("条数", justify="right")
+        for rule, n in sorted(result.rules.items(), key=lambda kv: -kv[1]):
+            table.add_row(rule, str(n))
+        err.print(table)
+    timings = "，".join(f"{k} {v:.1f}s" for k, v in result.timings.items())
+    err.print(f"用时：{timings}")
+    if result.ok:
+        err.print(f"输出：{out_dir / 'datapackage'}" + (f"，{out_dir / 'site'}" if site else ""))
+
+
+@main.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--pretty", is_flag=True, help="缩进输出（默认每行一个 JSON 对象）。")
+def parse(files: tuple[Path, ...], pretty: bool) -> None:
+    """解析报告并以 JSON 输出（每份报告一个对象），不构建。"""
+    from .pipeline import process_file
+
+    failed = False
+    for path in files:
+        outcome = process_file(path.resolve(), path.resolve().parent)
+        obj = outcome.report.to_json() if outcome.report else {
+            "source_file": str(path), "source_sha256": outcome.sha256, "skipped": outcome.reason}
+        failed |= outcome.report is None
+        click.echo(json.dumps(obj, ensure_ascii=False, indent=2 if pretty else None))
+    sys.exit(1 if failed else 0)
+
+
+@main.command()
+@click.argument("path", required=False, type=click.Path(path_type=Path),
+                default=Path("datapackage/datapackage.json"))
+def validate(path: Path) -> None:
+    """用 Frictionless 校验已生成的 datapackage.json。"""
+    from .package.validate import validate_package
+
+    if path.is_dir():
+        path = path / "datapackage.json"
+    if not path.exists():
+        raise click.UsageError(f"找不到 {path}")
+    problems = validate_package(path)
+    if problems:
+        for line in problems:
+            err.print(line, highlight=False)
+        err.print(f"[bold red]无效：{len(problems)} 个问题[/]")
+        sys.exit(1)
+    err.print(f"[green]有效[/]：{path}")
+
+
+if __name__ == "__main__":
+    main()
