@@ -1,0 +1,77 @@
+"""The template matcher: rows found by label, values aligned, nothing guessed."""
+
+from __future__ import annotations
+
+from xxgk.formats import catalogue
+from xxgk.ingest.document import Document, Table
+from xxgk.parse.tables import alignments, read_applications, read_reviews
+
+FMT = catalogue().formats["2021"]
+
+
+def doc_of(*rows):
+    return Document("t", "txt", [Table(tuple(tuple(r) for r in rows))])
+
+
+def test_alignments_only_drop_blank_padding():
+    assert alignments(["", "1", "2", ""], 2) == [1]
+    assert alignments(["1", "2"], 2) == [0]
+    assert alignments(["", "1", "", ""], 2) == [0, 1]  # ambiguous: the blank may be first or last
+    assert alignments(["1", "2", "3"], 2) == []  # a number is never dropped
+    assert alignments(["1"], 2) == []
+
+
+def _full_table(overrides: dict[str, list[str]]):
+    rows = []
+    for r in FMT.application_rows:
+        rows.append(overrides.get(r.code, ["", r.label, "", *["0"] * 7, ""]))
+    return rows
+
+
+def test_an_ambiguous_row_follows_rows_of_the_same_shape():
+    """「label, '', v1..v6, '', ''」 could hold a blank first or last value: rows of the same
+    shape in the table (label first, ten cells) show the values start right after the filler."""
+    rows = _full_table({"received": ["一、本年新收政府信息公开申请数量", "", "4", "0", "0", "0", "0", "1", "5", ""],
+                        "carried_over": ["二、上年结转政府信息公开申请数量", "", "2", "0", "0", "0", "0", "0", "", ""]})
+    cells, findings, found = read_applications(doc_of(*rows), FMT, catalogue())
+    assert found
+    assert [cells["carried_over"][c].value for c in cells["carried_over"]] == [2, 0, 0, 0, 0, 0, None]
+    assert [cells["received"][c].value for c in cells["received"]] == [4, 0, 0, 0, 0, 1, 5]
+    assert ("missing_cell", "carried_over", "total") in {(f.rule, f.row, f.column) for f in findings}
+
+
+def test_a_row_that_cannot_be_placed_is_an_error_not_a_guess():
+    rows = _full_table({"granted": ["", "（一）予以公开", "1", "2", "3"]})
+    cells, findings, _ = read_applications(doc_of(*rows), FMT, catalogue())
+    assert all(v.value is None for v in cells["granted"].values())
+    [f] = [f for f in findings if f.rule == "unplaced_cells"]
+    assert (f.severity, f.row, f.expected, f.actual) == ("error", "granted", 7, 3)
+
+
+def test_a_missing_row_is_reported_and_left_null():
+    rows = [r for r in _full_table({}) if "重复申请" not in r[1]]
+    cells, findings, _ = read_applications(doc_of(*rows), FMT, catalogue())
+    assert {f.row for f in findings if f.rule == "missing_row"} == {"rejected_duplicate"}
+    assert all(v.value is None for v in cells["rejected_duplicate"].values())
+
+
+def test_labels_match_without_their_numbering_when_unambiguous():
+    rows = _full_table({"granted": ["", "予以公开", *["1"] * 6, "6"]})
+    cells, findings, _ = read_applications(doc_of(*rows), FMT, catalogue())
+    assert cells["granted"]["total"].value == 6
+
+
+def test_table_four_reads_fifteen_numbers_after_its_header():
+    header = [["行政复议", "行政诉讼"], ["结果维持", "结果纠正", "其他结果", "尚未审结", "总计", "未经复议直接起诉", "复议后起诉"]]
+    values = [str(i) for i in range(15)]
+    cells, findings, found = read_reviews(doc_of(*header, values), catalogue())
+    assert found and cells["litigation_after_review"]["total"].value == 14
+    assert cells["review"]["upheld"].value == 0 and cells["litigation_direct"]["upheld"].value == 5
+
+
+def test_table_four_split_over_two_tables_is_joined():
+    header = [["行政复议", "行政诉讼"], ["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"]]
+    doc = Document("t", "txt", [Table(tuple(tuple(r) for r in [*header, ["1"] * 8])),
+                                Table((tuple(["1"] * 7),))])
+    cells, findings, found = read_reviews(doc, catalogue())
+    assert found and cells["litigation_after_review"]["total"].value == 1
