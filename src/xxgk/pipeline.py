@@ -129,6 +129,7 @@ def build(reports_dir: Path, out_dir: Path, *, strict: bool = False, site: bool 
           workers: int | None = None, progress=None) -> BuildResult:
     """Run every stage. `progress(stage, total)` returns a tick callable (or None)."""
     result = BuildResult()
+    reports_dir, out_dir = reports_dir.resolve(), out_dir.resolve()
     t0 = time.perf_counter()
     files = discover(reports_dir)
     result.files = len(files)

@@ -45,11 +45,11 @@ def _env() -> Environment:
 
 def build_site(pkg: Path, agencies: list[Agency], published: dict[str, list[Report]],
                site_dir: Path, out_dir: Path, reports_dir: Path) -> None:
-    docs = out_dir / "build" / f"docs-{os.getpid()}"
+    # Kept after the build: the repository's mkdocs.yml previews it with `mkdocs serve`.
+    docs = out_dir / "build" / "docs"
     shutil.rmtree(docs, ignore_errors=True)
     write_pages(pkg, agencies, published, docs, reports_dir)
     run_mkdocs(docs, site_dir)
-    shutil.rmtree(docs, ignore_errors=True)
 
 
 def run_mkdocs(docs: Path, site_dir: Path) -> None:

@@ -1,0 +1,96 @@
+"""The arithmetic rules, as properties: an independent oracle written from TEMPLATE.md must
+agree with the engine on any table, consistent or broken; and any generated report, in
+either layout, reads back cell for cell."""
+
+from __future__ import annotations
+
+import random
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from conftest import cell, parse_text
+from xxgk.check import check_report, cross_year_carry
+from xxgk.formats import catalogue
+from xxgk.parse.normalize import CellStatus, CellValue
+from xxgk.parse.report import Report
+from xxgk.synth import LAYOUTS, Agency, SyntheticReport, draw_tables, perturb
+
+CAT = catalogue()
+FMT = CAT.formats["2021"]
+ROWS = [r.code for r in FMT.application_rows]
+COLS = [a.code for a in CAT.applicants]
+PARTS = COLS[:-1]
+PROCS = [p.code for p in CAT.proceedings]
+
+
+def oracle(apps, reviews) -> set[tuple]:
+    """TEMPLATE.md's rules, written out plainly (blank = None counts as 0)."""
+    v = lambda x: x or 0  # noqa: E731
+    found = set()
+    for r in ROWS:
+        if v(apps[r]["total"]) != sum(v(apps[r][c]) for c in PARTS):
+            found.add(("applicant_total", r, "total"))
+    for c in COLS:
+        if v(apps["received"][c]) + v(apps["carried_over"][c]) != v(apps["total_processed"][c]) + v(apps["carried_forward"][c]):
+            found.add(("balance", None, c))
+        if v(apps["total_processed"][c]) != sum(v(apps[r][c]) for r in FMT.outcome_rows):
+            found.add(("outcome_total", "total_processed", c))
+    for p in PROCS:
+        if v(reviews[p]["total"]) != sum(v(reviews[p][x]) for x in ("upheld", "corrected", "other", "pending")):
+            found.add(("review_total", p, "total"))
+    return found
+
+
+def report_of(apps, reviews) -> Report:
+    wrap = lambda x: CellValue(x, CellStatus.BLANK if x is None else CellStatus.OK)  # noqa: E731
+    return Report(
+        source_file="x", source_format="txt", source_sha256="0" * 64, template="2021", year=2024,
+        agency_name="测试局", applications={r: {c: wrap(x) for c, x in cols.items()} for r, cols in apps.items()},
+        reviews={p: {c: wrap(x) for c, x in cols.items()} for p, cols in reviews.items()},
+        tables_found=("applications", "reviews_litigation"),
+    )
+
+
+small = st.one_of(st.none(), st.integers(0, 6))
+
+
+@given(st.fixed_dictionaries({r: st.fixed_dictionaries({c: small for c in COLS}) for r in ROWS}),
+       st.fixed_dictionaries({p: st.fixed_dictionaries({x: small for x in ("upheld", "corrected", "other", "pending", "total")})
+                              for p in PROCS}))
+@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
+def test_engine_agrees_with_oracle_on_any_table(apps, reviews):
+    report = report_of(apps, reviews)
+    got = {(f.rule, f.row, f.column) for f in check_report(report)}
+    assert got == oracle(apps, reviews)
+
+
+@given(st.integers(0, 10**6), st.booleans(), st.sampled_from(LAYOUTS))
+@settings(max_examples=60, deadline=None)
+def test_generated_reports_read_back_exactly_and_only_broken_ones_fail(seed, broken, layout):
+    rng = random.Random(seed)
+    proactive, apps, reviews = draw_tables(rng, volume=rng.choice([3, 30, 3000]))
+    rep = SyntheticReport(Agency("武汉市", "江汉区", "民政局"), 2024, layout, None, "027-1", 0,
+                          proactive, apps, reviews)
+    if broken:
+        perturb(rep, rng)
+    r = parse_text(rep.render())
+    for (table, row, col), value in rep.slots():
+        assert cell(r, table, row, col) == value, (table, row, col)
+    errors = {(f.rule, f.row, f.column) for f in r.findings if f.severity == "error"}
+    assert errors == oracle(rep.applications, rep.reviews)
+    assert bool(errors) == broken
+
+
+def test_cross_year_carry_compares_with_last_years_carried_forward():
+    apps = {r: dict.fromkeys(COLS, 0) for r in ROWS}
+    reviews = {p: dict.fromkeys(("upheld", "corrected", "other", "pending", "total"), 0) for p in PROCS}
+    last, this = report_of(apps, reviews), report_of(apps, reviews)
+    last.year, this.year = 2023, 2024
+    last.applications["carried_forward"]["natural_person"] = CellValue(3, CellStatus.OK)
+    found = cross_year_carry(last, this)
+    assert [(f.rule, f.severity, f.column, f.expected, f.actual) for f in found] == [
+        ("cross_year_carry", "warning", "natural_person", 3, 0)]
+    assert "2023年" in found[0].message
+    this.year = 2025  # not consecutive: nothing to compare
+    assert cross_year_carry(last, this) == []
