@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-
 from conftest import REPORTS, ROOT, SEEDS
+
 from xxgk.cli import main
 from xxgk.package.validate import validate_package
 from xxgk.pipeline import build
@@ -20,7 +20,7 @@ BAD = {
     "empty.txt": b"",
     "random.bin.txt": bytes((i * 97 + 13) % 256 for i in range(5000)),
     "broken.docx": b"PK\x03\x04" + b"\x00garbage" * 50,
-    "notice.txt": "关于召开全区安全生产工作会议的通知\n各单位：\n请于下周一上午九时参加会议。\n特此通知。\n".encode(),
+    "notice.txt": "关于召开全区安全生产工作会议的通知\n各单位：\n请于下周一上午九时参加会议。\n".encode(),
 }
 REASONS = {
     "empty.txt": "空文件",
@@ -76,16 +76,30 @@ def test_package_is_valid_and_complete(built):
     desc = json.loads((out / "datapackage/datapackage.json").read_text("utf-8"))
     assert {"licenses", "sources", "version", "created"} <= set(desc)
     names = [r["name"] for r in desc["resources"]]
-    assert names == ["agencies", "reports", "proactive_disclosure", "applications", "reviews_litigation",
-                     "sections", "checks", "source_files", "report_summary", "region_year_summary",
-                     "year_summary"]
+    assert names == [
+        "agencies",
+        "reports",
+        "proactive_disclosure",
+        "applications",
+        "reviews_litigation",
+        "sections",
+        "checks",
+        "source_files",
+        "report_summary",
+        "region_year_summary",
+        "year_summary",
+    ]
     apps = read_csv(out / "datapackage/data/applications.csv")
     assert len(apps) == 5 * 25
     rows = {r["row"] for r in apps}
-    enum = next(r for r in desc["resources"] if r["name"] == "applications")["schema"]["fields"][1]["constraints"]["enum"]
+    enum = next(r for r in desc["resources"] if r["name"] == "applications")["schema"]["fields"][1][
+        "constraints"
+    ]["enum"]
     assert rows <= set(enum) and "other_processing" in enum  # 2019 codes are in the contract too
     checks = read_csv(out / "datapackage/data/checks.csv")
-    assert [(c["rule"], c["row"], c["column"]) for c in checks] == [("missing_cell", "carried_forward", "other_org")]
+    assert [(c["rule"], c["row"], c["column"]) for c in checks] == [
+        ("missing_cell", "carried_forward", "other_org")
+    ]
 
 
 def test_one_agency_id_across_name_variants(built):
@@ -99,8 +113,14 @@ def test_one_agency_id_across_name_variants(built):
 def test_site_has_every_page_and_downloads(built):
     out, _ = built
     site = out / "site"
-    for page in ("index.html", "agencies/index.html", "data/index.html", "method/index.html",
-                 "datapackage/datapackage.json", "datapackage/data/applications.csv"):
+    for page in (
+        "index.html",
+        "agencies/index.html",
+        "data/index.html",
+        "method/index.html",
+        "datapackage/datapackage.json",
+        "datapackage/data/applications.csv",
+    ):
         assert (site / page).exists(), page
     for a in read_csv(out / "datapackage/data/agencies.csv"):
         folder = site / "agencies" / a["agency_id"]
@@ -119,8 +139,8 @@ def test_site_loads_nothing_from_another_host(built):
         text = html.read_text("utf-8")
         for m in loads.finditer(text):
             tag_start = text.rfind("<", 0, m.start())
-            tag = text[tag_start:tag_start + 6]
-            assert tag.startswith("<a "), f"{html}: {text[tag_start:m.end()]}"  # only plain links
+            tag = text[tag_start : tag_start + 6]
+            assert tag.startswith("<a "), f"{html}: {text[tag_start : m.end()]}"  # only plain links
 
 
 def test_search_finds_an_agency_by_a_word_of_its_name(built):
@@ -129,8 +149,9 @@ def test_search_finds_an_agency_by_a_word_of_its_name(built):
     titles = {d["location"]: d["title"].replace("\u200b", "") for d in index["docs"]}
     assert titles["agencies/wuhan-qiaokou-danganguan/"] == "武汉市硚口区档案馆"
     # jieba splits the title so that 「档案馆」 is a search term of its own
-    assert "档案馆" in index["docs"][[d["location"] for d in index["docs"]].index(
-        "agencies/wuhan-qiaokou-danganguan/")]["title"].split("\u200b")
+    assert "档案馆" in index["docs"][
+        [d["location"] for d in index["docs"]].index("agencies/wuhan-qiaokou-danganguan/")
+    ]["title"].split("\u200b")
 
 
 def test_build_is_deterministic(tmp_path):
@@ -139,18 +160,24 @@ def test_build_is_deterministic(tmp_path):
     build(reports, tmp_path / "b", site=False)
     for f in (tmp_path / "a/datapackage").rglob("*"):
         if f.is_file():
-            assert f.read_bytes() == (tmp_path / "b/datapackage" / f.relative_to(tmp_path / "a/datapackage")).read_bytes(), f
+            assert (
+                f.read_bytes()
+                == (tmp_path / "b/datapackage" / f.relative_to(tmp_path / "a/datapackage")).read_bytes()
+            ), f
 
 
 def test_committed_datapackage_is_the_build_of_reports(tmp_path):
     """datapackage/ is committed so a new report shows as a data diff: it must be current."""
     build(REPORTS, tmp_path, site=False)
     committed = ROOT / "datapackage"
-    got = sorted(p.relative_to(tmp_path / "datapackage") for p in (tmp_path / "datapackage").rglob("*") if p.is_file())
+    got = sorted(
+        p.relative_to(tmp_path / "datapackage") for p in (tmp_path / "datapackage").rglob("*") if p.is_file()
+    )
     assert got == sorted(p.relative_to(committed) for p in committed.rglob("*") if p.is_file())
     for rel in got:
         assert (tmp_path / "datapackage" / rel).read_bytes() == (committed / rel).read_bytes(), (
-            f"{rel} differs: run `make build` and commit datapackage/")
+            f"{rel} differs: run `make build` and commit datapackage/"
+        )
 
 
 def test_strict_fails_on_bad_files_and_keeps_previous_outputs(tmp_path):
@@ -161,7 +188,9 @@ def test_strict_fails_on_bad_files_and_keeps_previous_outputs(tmp_path):
     assert ok.exit_code == 0, ok.output
     before = (out / "datapackage/datapackage.json").read_bytes()
     (reports / "extra.txt").write_bytes(b"")
-    strict = runner.invoke(main, ["build", "--reports", str(reports), "--out", str(out), "--strict", "--no-site"])
+    strict = runner.invoke(
+        main, ["build", "--reports", str(reports), "--out", str(out), "--strict", "--no-site"]
+    )
     assert strict.exit_code == 1
     assert "extra.txt" in strict.output and "空文件" in strict.output
     assert (out / "datapackage/datapackage.json").read_bytes() == before
@@ -171,9 +200,14 @@ def test_strict_fails_on_bad_files_and_keeps_previous_outputs(tmp_path):
 def test_text_from_reports_is_escaped_on_the_site(tmp_path):
     reports = tmp_path / "reports"
     reports.mkdir()
-    text = SEEDS[4].read_text("utf-8").replace(
-        "（一）政府信息处理费收取情况",
-        "（一）政府信息处理费收取情况<script>alert('x')</script><img src=x onerror=alert(1)>")
+    text = (
+        SEEDS[4]
+        .read_text("utf-8")
+        .replace(
+            "（一）政府信息处理费收取情况",
+            "（一）政府信息处理费收取情况<script>alert('x')</script><img src=x onerror=alert(1)>",
+        )
+    )
     text = text.replace("武汉市硚口区档案馆2024年", "武汉市硚口区档案馆<b>2024年")
     (reports / "evil.txt").write_text(text, encoding="utf-8")
     result = build(reports, tmp_path / "out")
@@ -207,21 +241,33 @@ def test_cli_validate(tmp_path):
     build(make_reports(tmp_path / "r", bad=False), tmp_path, site=False)
     assert CliRunner().invoke(main, ["validate", str(tmp_path / "datapackage")]).exit_code == 0
     (tmp_path / "datapackage/data/applications.csv").write_text("report_id,row\nx,nope\n", encoding="utf-8")
-    assert CliRunner().invoke(main, ["validate", str(tmp_path / "datapackage/datapackage.json")]).exit_code == 1
+    assert (
+        CliRunner().invoke(main, ["validate", str(tmp_path / "datapackage/datapackage.json")]).exit_code == 1
+    )
 
 
 @pytest.mark.skipif(os.environ.get("XXGK_SKIP_SLOW") == "1", reason="slow")
 def test_same_agency_across_years_and_cross_year_carry(tmp_path):
-    from xxgk.synth import Agency, SyntheticReport, draw_tables
     import random
+
+    from xxgk.synth import Agency, SyntheticReport, draw_tables
 
     reports = tmp_path / "reports"
     reports.mkdir()
     rng = random.Random(5)
     for year, name_variant in ((2022, "cells"), (2023, "tabs")):
         proactive, apps, reviews = draw_tables(rng)
-        rep = SyntheticReport(Agency("武汉市", "硚口区", "档案馆"), year, name_variant, None, "027-1", 0,
-                              proactive, apps, reviews)
+        rep = SyntheticReport(
+            Agency("武汉市", "硚口区", "档案馆"),
+            year,
+            name_variant,
+            None,
+            "027-1",
+            0,
+            proactive,
+            apps,
+            reviews,
+        )
         (reports / f"{year}.txt").write_text(rep.render(), encoding="utf-8")
     result = build(reports, tmp_path / "out", site=False)
     assert result.agencies == 1 and result.published == 2

@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 
 import pytest
-
 from conftest import FIXTURES, cell, parse_path
 
 CASES = sorted((FIXTURES / "handmade").glob("*.txt"))
@@ -31,7 +30,11 @@ def test_metadata(path):
     want = expected(path)
     r = parse_path(path)
     assert (r.agency_name, r.year, r.city, r.district) == (
-        want["agency_name"], want["year"], want["city"], want["district"])
+        want["agency_name"],
+        want["year"],
+        want["city"],
+        want["district"],
+    )
     assert (r.published_on.isoformat() if r.published_on else None) == want["published_on"]
 
 
@@ -39,11 +42,17 @@ def test_metadata(path):
 def test_errors_are_caught_and_nothing_else(path):
     want = expected(path)
     r = parse_path(path)
-    errors = sorted([f.rule, f"{f.table}:{f.row}:{f.column}" if f.row else f"{f.table}:{f.column}"]
-                    for f in r.findings if f.severity == "error")
+    errors = sorted(
+        [f.rule, f"{f.table}:{f.row}:{f.column}" if f.row else f"{f.table}:{f.column}"]
+        for f in r.findings
+        if f.severity == "error"
+    )
     assert errors == want["errors"]
-    cell_warnings = sorted([f.rule, f"{f.table}:{f.row}:{f.column}"] for f in r.findings
-                           if f.rule in ("missing_cell", "placeholder_cell"))
+    cell_warnings = sorted(
+        [f.rule, f"{f.table}:{f.row}:{f.column}"]
+        for f in r.findings
+        if f.rule in ("missing_cell", "placeholder_cell")
+    )
     assert cell_warnings == want["warnings"]
 
 

@@ -17,8 +17,11 @@ TAB_ROWS = "标题\n信息内容\t本年制发件数\n规章\t3\n\n正文\n"
 @pytest.mark.parametrize("newline", ["\n", "\r\n"], ids=["lf", "crlf"])
 def test_layouts_and_encodings_give_one_document(text, encoding, newline):
     doc = read_bytes(text.replace("\n", newline).encode(encoding), "x.txt")
-    assert doc.blocks == [Paragraph("标题"), Table((("信息内容", "本年制发件数"), ("规章", "3"))),
-                          Paragraph("正文")]
+    assert doc.blocks == [
+        Paragraph("标题"),
+        Table((("信息内容", "本年制发件数"), ("规章", "3"))),
+        Paragraph("正文"),
+    ]
 
 
 def test_wrapped_cell_text_joins_its_cell_even_after_a_blank_line():
@@ -39,14 +42,17 @@ def test_word_bookmarks_are_dropped():
     assert doc.paragraphs == [Paragraph("2024年收取信息处理费0元。")]
 
 
-@pytest.mark.parametrize(("data", "suffix", "reason"), [
-    (b"", ".txt", "空文件"),
-    (b"  \n\n ", ".txt", "空文件"),
-    (bytes(range(256)) * 40, ".txt", "二进制"),
-    (b"PK\x03\x04 this is not really a zip", ".docx", "DOCX 文件已损坏"),
-    (b"hello, not a word file", ".docx", "不是有效的 DOCX"),
-    (b"%PDF-1.7 ...", ".pdf", "暂不支持 PDF"),
-])
+@pytest.mark.parametrize(
+    ("data", "suffix", "reason"),
+    [
+        (b"", ".txt", "空文件"),
+        (b"  \n\n ", ".txt", "空文件"),
+        (bytes(range(256)) * 40, ".txt", "二进制"),
+        (b"PK\x03\x04 this is not really a zip", ".docx", "DOCX 文件已损坏"),
+        (b"hello, not a word file", ".docx", "不是有效的 DOCX"),
+        (b"%PDF-1.7 ...", ".pdf", "暂不支持 PDF"),
+    ],
+)
 def test_bad_files_say_why(data, suffix, reason):
     with pytest.raises(UnreadableFile, match=reason):
         read_bytes(data, "bad" + suffix, suffix)

@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import random
 
+from conftest import cell, parse_text
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import cell, parse_text
 from xxgk.check import check_report, cross_year_carry
 from xxgk.formats import catalogue
 from xxgk.parse.normalize import CellStatus, CellValue
@@ -32,12 +32,16 @@ def oracle(apps, reviews) -> set[tuple]:
         if v(apps[r]["total"]) != sum(v(apps[r][c]) for c in PARTS):
             found.add(("applicant_total", r, "total"))
     for c in COLS:
-        if v(apps["received"][c]) + v(apps["carried_over"][c]) != v(apps["total_processed"][c]) + v(apps["carried_forward"][c]):
+        if v(apps["received"][c]) + v(apps["carried_over"][c]) != v(apps["total_processed"][c]) + v(
+            apps["carried_forward"][c]
+        ):
             found.add(("balance", None, c))
         if v(apps["total_processed"][c]) != sum(v(apps[r][c]) for r in FMT.outcome_rows):
             found.add(("outcome_total", "total_processed", c))
     for p in PROCS:
-        if v(reviews[p]["total"]) != sum(v(reviews[p][x]) for x in ("upheld", "corrected", "other", "pending")):
+        if v(reviews[p]["total"]) != sum(
+            v(reviews[p][x]) for x in ("upheld", "corrected", "other", "pending")
+        ):
             found.add(("review_total", p, "total"))
     return found
 
@@ -45,8 +49,13 @@ def oracle(apps, reviews) -> set[tuple]:
 def report_of(apps, reviews) -> Report:
     wrap = lambda x: CellValue(x, CellStatus.BLANK if x is None else CellStatus.OK)  # noqa: E731
     return Report(
-        source_file="x", source_format="txt", source_sha256="0" * 64, template="2021", year=2024,
-        agency_name="测试局", applications={r: {c: wrap(x) for c, x in cols.items()} for r, cols in apps.items()},
+        source_file="x",
+        source_format="txt",
+        source_sha256="0" * 64,
+        template="2021",
+        year=2024,
+        agency_name="测试局",
+        applications={r: {c: wrap(x) for c, x in cols.items()} for r, cols in apps.items()},
         reviews={p: {c: wrap(x) for c, x in cols.items()} for p, cols in reviews.items()},
         tables_found=("applications", "reviews_litigation"),
     )
@@ -55,9 +64,15 @@ def report_of(apps, reviews) -> Report:
 small = st.one_of(st.none(), st.integers(0, 6))
 
 
-@given(st.fixed_dictionaries({r: st.fixed_dictionaries({c: small for c in COLS}) for r in ROWS}),
-       st.fixed_dictionaries({p: st.fixed_dictionaries({x: small for x in ("upheld", "corrected", "other", "pending", "total")})
-                              for p in PROCS}))
+@given(
+    st.fixed_dictionaries({r: st.fixed_dictionaries({c: small for c in COLS}) for r in ROWS}),
+    st.fixed_dictionaries(
+        {
+            p: st.fixed_dictionaries({x: small for x in ("upheld", "corrected", "other", "pending", "total")})
+            for p in PROCS
+        }
+    ),
+)
 @settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
 def test_engine_agrees_with_oracle_on_any_table(apps, reviews):
     report = report_of(apps, reviews)
@@ -70,8 +85,9 @@ def test_engine_agrees_with_oracle_on_any_table(apps, reviews):
 def test_generated_reports_read_back_exactly_and_only_broken_ones_fail(seed, broken, layout):
     rng = random.Random(seed)
     proactive, apps, reviews = draw_tables(rng, volume=rng.choice([3, 30, 3000]))
-    rep = SyntheticReport(Agency("武汉市", "江汉区", "民政局"), 2024, layout, None, "027-1", 0,
-                          proactive, apps, reviews)
+    rep = SyntheticReport(
+        Agency("武汉市", "江汉区", "民政局"), 2024, layout, None, "027-1", 0, proactive, apps, reviews
+    )
     if broken:
         perturb(rep, rng)
     r = parse_text(rep.render())
@@ -90,7 +106,8 @@ def test_cross_year_carry_compares_with_last_years_carried_forward():
     last.applications["carried_forward"]["natural_person"] = CellValue(3, CellStatus.OK)
     found = cross_year_carry(last, this)
     assert [(f.rule, f.severity, f.column, f.expected, f.actual) for f in found] == [
-        ("cross_year_carry", "warning", "natural_person", 3, 0)]
+        ("cross_year_carry", "warning", "natural_person", 3, 0)
+    ]
     assert "2023年" in found[0].message
     this.year = 2025  # not consecutive: nothing to compare
     assert cross_year_carry(last, this) == []

@@ -7,7 +7,6 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-
 from conftest import SEEDS, parse_path
 
 GOLDEN = Path(__file__).parent / "golden"
@@ -40,8 +39,12 @@ def test_seed_metadata(seed_reports, seed):
 def test_every_seed_cell_is_zero_but_the_one_blank(seed_reports, seed):
     r = seed_reports[seed]
     values = {("proactive_disclosure", i, m): v.value for (i, m), v in r.proactive.items()}
-    values |= {("applications", row, c): v.value for row, cols in r.applications.items() for c, v in cols.items()}
-    values |= {("reviews_litigation", p, c): v.value for p, cols in r.reviews.items() for c, v in cols.items()}
+    values |= {
+        ("applications", row, c): v.value for row, cols in r.applications.items() for c, v in cols.items()
+    }
+    values |= {
+        ("reviews_litigation", p, c): v.value for p, cols in r.reviews.items() for c, v in cols.items()
+    }
     assert len(values) == 10 + 25 * 7 + 15
     blank = {("applications", "carried_forward", "other_org")} if seed == "001" else set()
     assert {k for k, v in values.items() if v is None} == blank
@@ -51,7 +54,8 @@ def test_every_seed_cell_is_zero_but_the_one_blank(seed_reports, seed):
 def test_xinzhou_blank_cell_is_reported_not_guessed(seed_reports):
     r = seed_reports["001"]
     assert [(f.rule, f.severity, f.table, f.row, f.column) for f in r.findings] == [
-        ("missing_cell", "warning", "applications", "carried_forward", "other_org")]
+        ("missing_cell", "warning", "applications", "carried_forward", "other_org")
+    ]
     assert "结转下年度继续办理" in r.findings[0].message and "其他" in r.findings[0].message
 
 

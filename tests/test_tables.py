@@ -31,8 +31,12 @@ def _full_table(overrides: dict[str, list[str]]):
 def test_an_ambiguous_row_follows_rows_of_the_same_shape():
     """「label, '', v1..v6, '', ''」 could hold a blank first or last value: rows of the same
     shape in the table (label first, ten cells) show the values start right after the filler."""
-    rows = _full_table({"received": ["一、本年新收政府信息公开申请数量", "", "4", "0", "0", "0", "0", "1", "5", ""],
-                        "carried_over": ["二、上年结转政府信息公开申请数量", "", "2", "0", "0", "0", "0", "0", "", ""]})
+    rows = _full_table(
+        {
+            "received": ["一、本年新收政府信息公开申请数量", "", "4", "0", "0", "0", "0", "1", "5", ""],
+            "carried_over": ["二、上年结转政府信息公开申请数量", "", "2", "0", "0", "0", "0", "0", "", ""],
+        }
+    )
     cells, findings, found = read_applications(doc_of(*rows), FMT, catalogue())
     assert found
     assert [cells["carried_over"][c].value for c in cells["carried_over"]] == [2, 0, 0, 0, 0, 0, None]
@@ -57,21 +61,25 @@ def test_a_missing_row_is_reported_and_left_null():
 
 def test_labels_match_without_their_numbering_when_unambiguous():
     rows = _full_table({"granted": ["", "予以公开", *["1"] * 6, "6"]})
-    cells, findings, _ = read_applications(doc_of(*rows), FMT, catalogue())
+    cells, _findings, _ = read_applications(doc_of(*rows), FMT, catalogue())
     assert cells["granted"]["total"].value == 6
 
 
 def test_table_four_reads_fifteen_numbers_after_its_header():
-    header = [["行政复议", "行政诉讼"], ["结果维持", "结果纠正", "其他结果", "尚未审结", "总计", "未经复议直接起诉", "复议后起诉"]]
+    header = [
+        ["行政复议", "行政诉讼"],
+        ["结果维持", "结果纠正", "其他结果", "尚未审结", "总计", "未经复议直接起诉", "复议后起诉"],
+    ]
     values = [str(i) for i in range(15)]
-    cells, findings, found = read_reviews(doc_of(*header, values), catalogue())
+    cells, _findings, found = read_reviews(doc_of(*header, values), catalogue())
     assert found and cells["litigation_after_review"]["total"].value == 14
     assert cells["review"]["upheld"].value == 0 and cells["litigation_direct"]["upheld"].value == 5
 
 
 def test_table_four_split_over_two_tables_is_joined():
     header = [["行政复议", "行政诉讼"], ["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"]]
-    doc = Document("t", "txt", [Table(tuple(tuple(r) for r in [*header, ["1"] * 8])),
-                                Table((tuple(["1"] * 7),))])
-    cells, findings, found = read_reviews(doc, catalogue())
+    doc = Document(
+        "t", "txt", [Table(tuple(tuple(r) for r in [*header, ["1"] * 8])), Table((tuple(["1"] * 7),))]
+    )
+    cells, _findings, found = read_reviews(doc, catalogue())
     assert found and cells["litigation_after_review"]["total"].value == 1

@@ -23,10 +23,22 @@ def main() -> None:
 
 
 @main.command()
-@click.option("--reports", "reports_dir", type=click.Path(file_okay=False, path_type=Path),
-              default=Path("reports"), show_default=True, help="报告目录（递归查找）。")
-@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
-              default=Path("."), show_default=True, help="输出目录：写入 OUT/datapackage 与 OUT/site。")
+@click.option(
+    "--reports",
+    "reports_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("reports"),
+    show_default=True,
+    help="报告目录（递归查找）。",
+)
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("."),
+    show_default=True,
+    help="输出目录：写入 OUT/datapackage 与 OUT/site。",
+)
 @click.option("--strict", is_flag=True, help="任何无法读取的报告或 error 级检查结果都使构建失败。")
 @click.option("--no-site", is_flag=True, help="只生成数据包，不生成网站。")
 @click.option("--workers", type=int, default=None, help="解析进程数（默认：CPU 核数）。")
@@ -36,14 +48,22 @@ def build(reports_dir: Path, out_dir: Path, strict: bool, no_site: bool, workers
 
     if not reports_dir.is_dir():
         raise click.UsageError(f"报告目录不存在：{reports_dir}")
-    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                  TimeElapsedColumn(), console=err, transient=True) as bar:
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+    ) as bar:
+
         def progress(stage: str, total: int):
             task = bar.add_task(stage, total=total)
             return lambda: bar.advance(task)
 
-        result = run_build(reports_dir, out_dir, strict=strict, site=not no_site,
-                           workers=workers, progress=progress)
+        result = run_build(
+            reports_dir, out_dir, strict=strict, site=not no_site, workers=workers, progress=progress
+        )
     _summary(result, out_dir, not no_site)
     if not result.ok:
         err.print(f"[bold red]构建失败：{result.failed}[/]（原有输出未改动）")
@@ -53,15 +73,18 @@ def build(reports_dir: Path, out_dir: Path, strict: bool, no_site: bool, workers
 
 
 def _summary(result, out_dir: Path, site: bool) -> None:
-    err.print(f"读取 {result.files} 个文件：发布 {result.published} 份报告（{result.agencies} 个机关），"
-              f"跳过 {len(result.skipped)} 个，重复未发布 {len(result.duplicates)} 个。")
+    err.print(
+        f"读取 {result.files} 个文件：发布 {result.published} 份报告（{result.agencies} 个机关），"
+        f"跳过 {len(result.skipped)} 个，重复未发布 {len(result.duplicates)} 个。"
+    )
     for path, reason in result.skipped:
         err.print(f"  [yellow]跳过[/] {path}：{reason}", highlight=False)
     for path, reason in result.duplicates:
         err.print(f"  [cyan]重复[/] {path}：{reason}", highlight=False)
     if result.rules:
-        table = Table(title=f"检查结果：{result.errors} 条错误，{result.warnings} 条提示",
-                      title_justify="left")
+        table = Table(
+            title=f"检查结果：{result.errors} 条错误，{result.warnings} 条提示", title_justify="left"
+        )
         table.add_column("规则")
         table.add_column("条数", justify="right")
         for rule, n in sorted(result.rules.items(), key=lambda kv: -kv[1]):
@@ -74,7 +97,9 @@ def _summary(result, out_dir: Path, site: bool) -> None:
 
 
 @main.command()
-@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument(
+    "files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path)
+)
 @click.option("--pretty", is_flag=True, help="缩进输出（默认每行一个 JSON 对象）。")
 def parse(files: tuple[Path, ...], pretty: bool) -> None:
     """解析报告并以 JSON 输出（每份报告一个对象），不构建。"""
@@ -83,16 +108,20 @@ def parse(files: tuple[Path, ...], pretty: bool) -> None:
     failed = False
     for path in files:
         outcome = process_file(path.resolve(), path.resolve().parent)
-        obj = outcome.report.to_json() if outcome.report else {
-            "source_file": str(path), "source_sha256": outcome.sha256, "skipped": outcome.reason}
+        obj = (
+            outcome.report.to_json()
+            if outcome.report
+            else {"source_file": str(path), "source_sha256": outcome.sha256, "skipped": outcome.reason}
+        )
         failed |= outcome.report is None
         click.echo(json.dumps(obj, ensure_ascii=False, indent=2 if pretty else None))
     sys.exit(1 if failed else 0)
 
 
 @main.command()
-@click.argument("path", required=False, type=click.Path(path_type=Path),
-                default=Path("datapackage/datapackage.json"))
+@click.argument(
+    "path", required=False, type=click.Path(path_type=Path), default=Path("datapackage/datapackage.json")
+)
 def validate(path: Path) -> None:
     """用 Frictionless 校验已生成的 datapackage.json。"""
     from .package.validate import validate_package

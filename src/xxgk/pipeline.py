@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import itertools
 import os
 import shutil
 import time
@@ -19,7 +20,7 @@ from pathlib import Path
 from .aggregate import run_aggregations
 from .check import check_report, cross_year_carry
 from .ingest import SUFFIXES, UnreadableFile, read
-from .package.identity import Agency, choose_per_year, group_agencies
+from .package.identity import choose_per_year, group_agencies
 from .package.validate import validate_package
 from .package.writer import core_rows, created, report_id, write_descriptor, write_table
 from .parse import NotAReport, parse_document
@@ -65,9 +66,9 @@ def discover(reports_dir: Path) -> list[Path]:
         rel = path.relative_to(reports_dir)
         if any(part.startswith(".") for part in rel.parts) or not path.is_file():
             continue
-        if path.suffix.lower() in SUFFIXES or path.suffix == "":
-            if path.stem.upper() not in {"README", "LICENSE"}:
-                found.append(path)
+        is_report_type = path.suffix.lower() in SUFFIXES or path.suffix == ""
+        if is_report_type and path.stem.upper() not in {"README", "LICENSE"}:
+            found.append(path)
     return sorted(found, key=lambda p: p.relative_to(reports_dir).as_posix())
 
 
@@ -94,8 +95,9 @@ def _process_star(args: tuple[Path, Path]) -> FileOutcome:
     return process_file(*args)
 
 
-def read_all(files: list[Path], reports_dir: Path, workers: int | None = None,
-             tick: Callable[[], None] | None = None) -> Iterator[FileOutcome]:
+def read_all(
+    files: list[Path], reports_dir: Path, workers: int | None = None, tick: Callable[[], None] | None = None
+) -> Iterator[FileOutcome]:
     workers = workers if workers is not None else (os.cpu_count() or 1)
     jobs = [(f, reports_dir) for f in files]
     if workers <= 1 or len(files) < 64:
@@ -125,8 +127,15 @@ def previous_ids(datapackage_dir: Path) -> dict[str, str]:
     return ids
 
 
-def build(reports_dir: Path, out_dir: Path, *, strict: bool = False, site: bool = True,
-          workers: int | None = None, progress=None) -> BuildResult:
+def build(
+    reports_dir: Path,
+    out_dir: Path,
+    *,
+    strict: bool = False,
+    site: bool = True,
+    workers: int | None = None,
+    progress=None,
+) -> BuildResult:
     """Run every stage. `progress(stage, total)` returns a tick callable (or None)."""
     result = BuildResult()
     reports_dir, out_dir = reports_dir.resolve(), out_dir.resolve()
@@ -147,22 +156,36 @@ def build(reports_dir: Path, out_dir: Path, *, strict: bool = False, site: bool 
     file_rows: dict[str, dict] = {}
     for o in outcomes:
         if o.reason:
-            file_rows[o.source_file] = {"source_file": o.source_file, "source_sha256": o.sha256,
-                                        "status": "skipped", "reason": o.reason}
+            file_rows[o.source_file] = {
+                "source_file": o.source_file,
+                "source_sha256": o.sha256,
+                "status": "skipped",
+                "reason": o.reason,
+            }
     for a in agencies:
         chosen, dropped = choose_per_year(a)
-        for prev, cur in zip(chosen, chosen[1:]):
+        for prev, cur in itertools.pairwise(chosen):
             cross_year_carry(prev, cur)
         published[a.agency_id] = chosen
         for r in chosen:
-            file_rows[r.source_file] = {"source_file": r.source_file, "source_sha256": r.source_sha256,
-                                        "status": "published", "report_id": report_id(a, r)}
+            file_rows[r.source_file] = {
+                "source_file": r.source_file,
+                "source_sha256": r.source_sha256,
+                "status": "published",
+                "report_id": report_id(a, r),
+            }
         for r, winner in dropped:
-            why = (f"与 {winner.source_file} 是同一机关（{a.name}）同一年度（{r.year}）的报告；"
-                   f"已发布 {winner.source_file}（按解析完整程度、发布日期、文件路径依次选择）")
-            file_rows[r.source_file] = {"source_file": r.source_file, "source_sha256": r.source_sha256,
-                                        "status": "duplicate", "report_id": report_id(a, winner),
-                                        "reason": why}
+            why = (
+                f"与 {winner.source_file} 是同一机关（{a.name}）同一年度（{r.year}）的报告；"
+                f"已发布 {winner.source_file}（按解析完整程度、发布日期、文件路径依次选择）"
+            )
+            file_rows[r.source_file] = {
+                "source_file": r.source_file,
+                "source_sha256": r.source_sha256,
+                "status": "duplicate",
+                "report_id": report_id(a, winner),
+                "reason": why,
+            }
             result.duplicates.append((r.source_file, why))
     kept = [r for rs in published.values() for r in rs]
     result.published, result.agencies = len(kept), len(agencies)
@@ -199,8 +222,7 @@ def build(reports_dir: Path, out_dir: Path, *, strict: bool = False, site: bool 
         result.timings["site"] = time.perf_counter() - t
 
     if strict and (result.skipped or result.errors):
-        result.failed = (f"--strict：{len(result.skipped)} 个文件无法发布，"
-                         f"{result.errors} 条 error 级检查结果")
+        result.failed = f"--strict：{len(result.skipped)} 个文件无法发布，{result.errors} 条 error 级检查结果"
         shutil.rmtree(staging, ignore_errors=True)
         return result
 

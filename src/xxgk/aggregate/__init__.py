@@ -36,8 +36,10 @@ def run_aggregations(data_dir: Path) -> dict[str, int]:
         cols = duckdb_columns(name)
         spec = "{" + ", ".join(f"'{c}': '{t}'" for c, t in cols.items()) + "}"
         path = str(data_dir / f"{name}.csv").replace("'", "''")
-        con.execute(f"CREATE TABLE {name} AS SELECT * FROM read_csv('{path}', header = true, "
-                    f"columns = {spec}, nullstr = '', quote = '\"', escape = '\"')")
+        con.execute(
+            f"CREATE TABLE {name} AS SELECT * FROM read_csv('{path}', header = true, "
+            f"columns = {spec}, nullstr = '', quote = '\"', escape = '\"')"
+        )
     counts = {}
     for name in ORDER:
         con.execute(f"CREATE TABLE {name} AS {_sql(name)}")

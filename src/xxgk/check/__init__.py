@@ -41,8 +41,9 @@ def _late_publication(report: Report, cat: Catalogue) -> list[Finding]:
     due = deadline(report.year, cat)
     if report.published_on is None or report.published_on <= due:
         return []
-    return [Finding.of("late_publication", published_on=_cn_date(report.published_on),
-                       deadline=_cn_date(due))]
+    return [
+        Finding.of("late_publication", published_on=_cn_date(report.published_on), deadline=_cn_date(due))
+    ]
 
 
 def _cn_date(d: date) -> str:
@@ -52,12 +53,20 @@ def _cn_date(d: date) -> str:
 def _grid(rule: Rule, report: Report, fmt: Format, cat: Catalogue):
     """(cells, row codes, column codes, row labels, column labels) of the rule's table."""
     if rule.table == "applications":
-        return (report.applications, [r.code for r in fmt.application_rows],
-                [a.code for a in cat.applicants], row_labels(fmt),
-                {a.code: a.label for a in cat.applicants})
-    return (report.reviews, [p.code for p in cat.proceedings], [r.code for r in cat.review_results],
-            {p.code: proceeding_label(p) for p in cat.proceedings},
-            {r.code: r.label for r in cat.review_results})
+        return (
+            report.applications,
+            [r.code for r in fmt.application_rows],
+            [a.code for a in cat.applicants],
+            row_labels(fmt),
+            {a.code: a.label for a in cat.applicants},
+        )
+    return (
+        report.reviews,
+        [p.code for p in cat.proceedings],
+        [r.code for r in cat.review_results],
+        {p.code: proceeding_label(p) for p in cat.proceedings},
+        {r.code: r.label for r in cat.review_results},
+    )
 
 
 def _arithmetic(rule: Rule, report: Report, fmt: Format, cat: Catalogue) -> Iterable[Finding]:
@@ -78,12 +87,18 @@ def _arithmetic(rule: Rule, report: Report, fmt: Format, cat: Catalogue) -> Iter
         if not all(v.known for v in values):
             continue
         actual = sum(v.as_number for v in values[: len(lc)])
-        expected = sum(v.as_number for v in values[len(lc):])
+        expected = sum(v.as_number for v in values[len(lc) :])
         if actual != expected:
             yield Finding.of(
-                rule.code, table=rule.table, row=row, column=column, expected=expected,
-                actual=actual, cells=";".join(f"{r}:{c}" for r, c in lc + rc),
-                row_label=row_label.get(row, ""), column_label=col_label.get(column, ""),
+                rule.code,
+                table=rule.table,
+                row=row,
+                column=column,
+                expected=expected,
+                actual=actual,
+                cells=";".join(f"{r}:{c}" for r, c in lc + rc),
+                row_label=row_label.get(row, ""),
+                column_label=col_label.get(column, ""),
             )
 
 
@@ -99,9 +114,18 @@ def cross_year_carry(previous: Report, current: Report) -> list[Finding]:
         if not (this and last and this.known and last.known):
             continue
         if this.as_number != last.as_number:
-            found.append(Finding.of(
-                "cross_year_carry", table="applications", row="carried_over", column=a.code,
-                expected=last.as_number, actual=this.as_number,
-                cells=f"carried_over:{a.code}", column_label=a.label, previous_year=previous.year))
+            found.append(
+                Finding.of(
+                    "cross_year_carry",
+                    table="applications",
+                    row="carried_over",
+                    column=a.code,
+                    expected=last.as_number,
+                    actual=this.as_number,
+                    cells=f"carried_over:{a.code}",
+                    column_label=a.label,
+                    previous_year=previous.year,
+                )
+            )
     current.findings.extend(found)
     return found

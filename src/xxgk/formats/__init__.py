@@ -175,8 +175,7 @@ def catalogue() -> Catalogue:
     return Catalogue(
         formats=formats,
         sections=tuple(
-            SectionDef(s["number"], s["code"], s["title"], tuple(s["patterns"]))
-            for s in raw["sections"]
+            SectionDef(s["number"], s["code"], s["title"], tuple(s["patterns"])) for s in raw["sections"]
         ),
         applicants=tuple(_label(Label, a) for a in raw["applicants"]),
         proceedings=tuple(_label(Label, p) for p in raw["proceedings"]),

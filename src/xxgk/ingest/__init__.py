@@ -11,7 +11,7 @@ from pathlib import Path
 from .document import Document, Paragraph, Table, UnreadableFile
 from .text import read_text
 
-__all__ = ["Document", "Paragraph", "Table", "UnreadableFile", "read", "read_bytes", "SUFFIXES"]
+__all__ = ["SUFFIXES", "Document", "Paragraph", "Table", "UnreadableFile", "read", "read_bytes"]
 
 # Files under reports/ that are read as reports; anything else there is ignored.
 SUFFIXES = {".txt", ".text", ".htm", ".html", ".shtml", ".docx", ".doc", ".pdf", ".wps"}

@@ -23,7 +23,9 @@ def read_docx(data: bytes, source: str) -> Document:
     try:
         document = docx.Document(io.BytesIO(data))
     except (zipfile.BadZipFile, PackageNotFoundError, KeyError, ValueError) as exc:
-        raise UnreadableFile(f"DOCX 文件已损坏，无法打开（{type(exc).__name__}）；请用 Word 重新保存") from exc
+        raise UnreadableFile(
+            f"DOCX 文件已损坏，无法打开（{type(exc).__name__}）；请用 Word 重新保存"
+        ) from exc
     blocks: list[Block] = []
     for item in document.iter_inner_content():
         if isinstance(item, DocxParagraph):

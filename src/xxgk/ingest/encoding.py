@@ -19,8 +19,11 @@ _GB_FAMILY = {"gb2312", "gbk", "gb18030", "hz", "cp936", "euc_cn"}
 
 def decode(data: bytes, declared: str | None = None) -> tuple[str, str]:
     """Return (text, encoding). `declared` is a charset a file names itself (HTML meta)."""
-    for bom, enc in ((codecs.BOM_UTF8, "utf_8_sig"), (codecs.BOM_UTF16_LE, "utf_16"),
-                     (codecs.BOM_UTF16_BE, "utf_16")):
+    for bom, enc in (
+        (codecs.BOM_UTF8, "utf_8_sig"),
+        (codecs.BOM_UTF16_LE, "utf_16"),
+        (codecs.BOM_UTF16_BE, "utf_16"),
+    ):
         if data.startswith(bom):
             return data.decode(enc), enc
     try:

@@ -22,7 +22,9 @@ from ..parse.report import Report
 
 jieba.setLogLevel(logging.WARNING)
 
-_REGION_SUFFIX = re.compile(r"(?:特别行政区|维吾尔自治区|壮族自治区|回族自治区|自治区|自治州|自治县|地区|新区|省|市|区|县|旗|盟)$")
+_REGION_SUFFIX = re.compile(
+    r"(?:特别行政区|维吾尔自治区|壮族自治区|回族自治区|自治区|自治州|自治县|地区|新区|省|市|区|县|旗|盟)$"
+)
 
 
 @dataclass
@@ -97,8 +99,10 @@ def _agency(members: list[Report]) -> Agency:
     canonical = max(names, key=lambda n: (len(split[n].core), len(split[n].prefix), n))
     first = max(members, key=lambda r: (sum(x is not None for x in (r.province, r.city, r.district)), r.year))
     place = (first.province, first.city, first.district)
-    region = [_region_slug(place[1]) if place[1] else _region_slug(place[0]),
-              _region_slug(place[2]) if place[2] and place[2] != place[1] else ""]
+    region = [
+        _region_slug(place[1]) if place[1] else _region_slug(place[0]),
+        _region_slug(place[2]) if place[2] and place[2] != place[1] else "",
+    ]
     if place[1] and place[0] == place[1]:
         region[0] = _region_slug(place[1])  # 北京市东城区 → beijing-dongcheng
     agency_id = "-".join(p for p in (*region, slug(split[canonical].core)) if p) or "agency"
@@ -124,11 +128,14 @@ def choose_per_year(agency: Agency) -> tuple[list[Report], list[tuple[Report, Re
     chosen, dropped = [], []
     parser_rules = {"missing_table", "missing_row", "unreadable_cell", "unplaced_cells"}
     for year in sorted(by_year):
-        ranked = sorted(by_year[year], key=lambda r: (
-            sum(f.rule in parser_rules for f in r.findings),
-            -(r.published_on.toordinal() if r.published_on else 0),
-            r.source_file,
-        ))
+        ranked = sorted(
+            by_year[year],
+            key=lambda r: (
+                sum(f.rule in parser_rules for f in r.findings),
+                -(r.published_on.toordinal() if r.published_on else 0),
+                r.source_file,
+            ),
+        )
         chosen.append(ranked[0])
         dropped += [(r, ranked[0]) for r in ranked[1:]]
     return chosen, dropped

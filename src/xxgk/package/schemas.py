@@ -23,8 +23,13 @@ POLARS_TYPES = {
     "boolean": pl.Boolean,
     "date": pl.Date,
 }
-DUCKDB_TYPES = {"string": "VARCHAR", "integer": "BIGINT", "number": "DOUBLE", "boolean": "BOOLEAN",
-                "date": "DATE"}
+DUCKDB_TYPES = {
+    "string": "VARCHAR",
+    "integer": "BIGINT",
+    "number": "DOUBLE",
+    "boolean": "BOOLEAN",
+    "date": "DATE",
+}
 
 
 @cache

@@ -31,55 +31,97 @@ def report_id(agency: Agency, report: Report) -> str:
     return f"{agency.agency_id}-{report.year}"
 
 
-def core_rows(agencies: list[Agency], published: dict[str, list[Report]], files: list[dict]
-              ) -> dict[str, list[dict]]:
+def core_rows(
+    agencies: list[Agency], published: dict[str, list[Report]], files: list[dict]
+) -> dict[str, list[dict]]:
     """Rows of every non-derived resource. `published` maps agency_id → its chosen reports."""
     cat = catalogue()
     out: dict[str, list[dict]] = {n: [] for n in resource_names(derived=False)}
     for a in agencies:
         reports = published[a.agency_id]
-        out["agencies"].append({
-            "agency_id": a.agency_id, "name": a.name, "province": a.province, "city": a.city,
-            "district": a.district, "aliases": ";".join(a.aliases) or None,
-            "report_count": len(reports),
-        })
+        out["agencies"].append(
+            {
+                "agency_id": a.agency_id,
+                "name": a.name,
+                "province": a.province,
+                "city": a.city,
+                "district": a.district,
+                "aliases": ";".join(a.aliases) or None,
+                "report_count": len(reports),
+            }
+        )
         for r in reports:
             rid = report_id(a, r)
             fmt = cat.formats[r.template]
             due = date(r.year + 1, cat.deadline_month, cat.deadline_day)
-            out["reports"].append({
-                "report_id": rid, "agency_id": a.agency_id, "year": r.year, "template": r.template,
-                "title": r.title, "agency_name": r.agency_name, "published_on": r.published_on,
-                "on_time": None if r.published_on is None else r.published_on <= due,
-                "source_file": r.source_file, "source_format": r.source_format,
-                "source_sha256": r.source_sha256, "contact_phone": r.contact_phone,
-                "fee_collected_yuan": r.fee_collected_yuan, "error_checks": r.error_count,
-                "warning_checks": r.warning_count,
-            })
+            out["reports"].append(
+                {
+                    "report_id": rid,
+                    "agency_id": a.agency_id,
+                    "year": r.year,
+                    "template": r.template,
+                    "title": r.title,
+                    "agency_name": r.agency_name,
+                    "published_on": r.published_on,
+                    "on_time": None if r.published_on is None else r.published_on <= due,
+                    "source_file": r.source_file,
+                    "source_format": r.source_format,
+                    "source_sha256": r.source_sha256,
+                    "contact_phone": r.contact_phone,
+                    "fee_collected_yuan": r.fee_collected_yuan,
+                    "error_checks": r.error_count,
+                    "warning_checks": r.warning_count,
+                }
+            )
             for item in fmt.proactive_items:
                 for m in item.measures:
-                    out["proactive_disclosure"].append({
-                        "report_id": rid, "item": item.code, "measure": m,
-                        "value": r.proactive[(item.code, m)].value, "unit": cat.measures[m].unit,
-                    })
+                    out["proactive_disclosure"].append(
+                        {
+                            "report_id": rid,
+                            "item": item.code,
+                            "measure": m,
+                            "value": r.proactive[(item.code, m)].value,
+                            "unit": cat.measures[m].unit,
+                        }
+                    )
             for k, row in enumerate(fmt.application_rows, start=1):
                 cells = r.applications[row.code]
-                out["applications"].append({"report_id": rid, "row": row.code, "row_order": k,
-                                            **{c: v.value for c, v in cells.items()}})
+                out["applications"].append(
+                    {
+                        "report_id": rid,
+                        "row": row.code,
+                        "row_order": k,
+                        **{c: v.value for c, v in cells.items()},
+                    }
+                )
             for p in cat.proceedings:
-                out["reviews_litigation"].append({
-                    "report_id": rid, "proceeding": p.code,
-                    **{c: v.value for c, v in r.reviews[p.code].items()},
-                })
+                out["reviews_litigation"].append(
+                    {
+                        "report_id": rid,
+                        "proceeding": p.code,
+                        **{c: v.value for c, v in r.reviews[p.code].items()},
+                    }
+                )
             for s in r.sections:
-                out["sections"].append({"report_id": rid, "section": s.number, "heading": s.heading,
-                                        "text": s.text})
+                out["sections"].append(
+                    {"report_id": rid, "section": s.number, "heading": s.heading, "text": s.text}
+                )
             for n, f in enumerate(r.findings, start=1):
-                out["checks"].append({
-                    "report_id": rid, "check_no": n, "rule": f.rule, "severity": f.severity,
-                    "table": f.table, "row": f.row, "column": f.column, "expected": f.expected,
-                    "actual": f.actual, "cells": f.cells or None, "message": f.message,
-                })
+                out["checks"].append(
+                    {
+                        "report_id": rid,
+                        "check_no": n,
+                        "rule": f.rule,
+                        "severity": f.severity,
+                        "table": f.table,
+                        "row": f.row,
+                        "column": f.column,
+                        "expected": f.expected,
+                        "actual": f.actual,
+                        "cells": f.cells or None,
+                        "message": f.message,
+                    }
+                )
     out["source_files"] = sorted(files, key=lambda f: f["source_file"])
     return out
 
@@ -99,19 +141,21 @@ def descriptor(created_at: str, counts: dict[str, int]) -> dict:
     for name, info in meta["resources"].items():
         if name not in counts:
             continue
-        resources.append({
-            "name": name,
-            "type": "table",
-            "path": f"data/{name}.csv",
-            "scheme": "file",
-            "format": "csv",
-            "mediatype": "text/csv",
-            "encoding": "utf-8",
-            "title": info["title"],
-            "description": info["description"],
-            "dialect": {"delimiter": ",", "header": True},
-            "schema": schema(name),
-        })
+        resources.append(
+            {
+                "name": name,
+                "type": "table",
+                "path": f"data/{name}.csv",
+                "scheme": "file",
+                "format": "csv",
+                "mediatype": "text/csv",
+                "encoding": "utf-8",
+                "title": info["title"],
+                "description": info["description"],
+                "dialect": {"delimiter": ",", "header": True},
+                "schema": schema(name),
+            }
+        )
     return {
         "$schema": "https://datapackage.org/profiles/2.0/datapackage.json",
         "name": meta["name"],
@@ -131,6 +175,7 @@ def descriptor(created_at: str, counts: dict[str, int]) -> dict:
 
 def write_descriptor(folder: Path, created_at: str, counts: dict[str, int]) -> Path:
     path = folder / "datapackage.json"
-    path.write_text(json.dumps(descriptor(created_at, counts), ensure_ascii=False, indent=2) + "\n",
-                    encoding="utf-8")
+    path.write_text(
+        json.dumps(descriptor(created_at, counts), ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+    )
     return path

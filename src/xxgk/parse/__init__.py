@@ -85,8 +85,15 @@ def parse_document(doc: Document, sha256: str, source_file: str) -> Report:
         applications=applications,
         reviews=reviews,
         findings=findings,
-        tables_found=tuple(t for t, ok in (("proactive_disclosure", has2), ("applications", has3),
-                                            ("reviews_litigation", has4)) if ok),
+        tables_found=tuple(
+            t
+            for t, ok in (
+                ("proactive_disclosure", has2),
+                ("applications", has3),
+                ("reviews_litigation", has4),
+            )
+            if ok
+        ),
     )
 
 
@@ -108,8 +115,9 @@ def _specificity(place: Place) -> int:
     return sum(x is not None for x in (place.province, place.city, place.district))
 
 
-def _sections(paragraphs: list[str], headings: dict[int, tuple[int, str]], skip: set[int],
-              cat: Catalogue) -> list[Section]:
+def _sections(
+    paragraphs: list[str], headings: dict[int, tuple[int, str]], skip: set[int], cat: Catalogue
+) -> list[Section]:
     ordered = sorted(headings.items(), key=lambda kv: kv[1][0])
     out = []
     for k, (number, (start, heading)) in enumerate(ordered):

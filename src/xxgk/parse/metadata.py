@@ -22,10 +22,26 @@ _TITLE_YEAR_FIRST = re.compile(
     r"(?P<year>(?:19|20)\d{2})年度?(?P<name>[^。；;，,]{2,40}?)(?:政府|政务)?信息公开(?:工作)?年度报告"
 )
 _PERIOD = re.compile(r"(?:19|20)(\d{2})年1月1日(?:起)?至(?:19|20)\1年12月31日")
-_CN_DIGITS = {"〇": 0, "○": 0, "零": 0, "O": 0, "o": 0, "一": 1, "二": 2, "三": 3, "四": 4,
-              "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_CN_DIGITS = {
+    "〇": 0,
+    "○": 0,
+    "零": 0,
+    "O": 0,
+    "o": 0,
+    "一": 1,
+    "二": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
 _DATE_AR = re.compile(r"((?:19|20)\d{2})\s*[年.\-/]\s*(\d{1,2})\s*[月.\-/]\s*(\d{1,2})\s*日?")
-_DATE_CN = re.compile(r"([〇○零OoＯ一二三四五六七八九]{4})年([一二三四五六七八九十]{1,3})月([一二三四五六七八九十]{1,3})日")
+_DATE_CN = re.compile(
+    r"([〇○零OoＯ一二三四五六七八九]{4})年([一二三四五六七八九十]{1,3})月([一二三四五六七八九十]{1,3})日"
+)
 _PHONE = re.compile(
     r"(?:电话|联系电话|咨询电话|联系方式|Tel|TEL)[^0-9（(]{0,6}"
     r"(?P<phone>[(（]?0\d{2,3}[)）]?[-－—\s]?\d{7,8}(?:[-－转]\d{1,5})?|1[3-9]\d{9})"
@@ -68,7 +84,7 @@ def find_title(paragraphs: list[str]) -> tuple[str | None, str | None, int | Non
 
 
 def _clean_name(name: str) -> str | None:
-    name = re.sub(r"^(?:关于|附件\d*[:：]?)", "", name).strip("“”\"《》 ")
+    name = re.sub(r"^(?:关于|附件\d*[:：]?)", "", name).strip('“”"《》 ')
     name = re.sub(r"(?:关于)?的?$", "", name)
     return name if len(name) >= 3 and re.search(AGENCY_END + "$", name) else None
 
@@ -128,9 +144,8 @@ def find_contact_names(text: str) -> list[str]:
     for m in _CONTACT.finditer(squash(text)):
         org = m.group("org")
         names.append(org)
-        if cut := _INTERNAL_UNIT.sub("", org):
-            if cut != org and len(cut) >= 3:
-                names.append(cut)
+        if (cut := _INTERNAL_UNIT.sub("", org)) and cut != org and len(cut) >= 3:
+            names.append(cut)
     return names
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 
 _FOLD_DROP = re.compile(r"[\s\u200b\ufeff\u3000]+|[^\w]", re.UNICODE)
 _NUMBERING = re.compile(
@@ -36,7 +36,7 @@ def squash(text: str) -> str:
     return re.sub(r"\s+", "", nfkc(text))
 
 
-class CellStatus(str, Enum):
+class CellStatus(StrEnum):
     OK = "ok"
     BLANK = "blank"  # printed empty: null, missing_cell warning
     PLACEHOLDER = "placeholder"  # 「-」「—」「/」「无」: read as 0, placeholder_cell warning
@@ -62,7 +62,7 @@ class CellValue:
 
 ABSENT = CellValue(None, CellStatus.ABSENT)
 
-PLACEHOLDERS = {"-", "—", "–", "/", "无", "——", "--", "/", "-", "\\", "－", "一"}
+PLACEHOLDERS = {"-", "—", "–", "/", "无", "——", "--", "\\", "－", "一"}
 _NUMBER = re.compile(r"^[+-]?\d+(?:\.\d+)?$")
 _UNIT = re.compile(r"(万元|元|件|个|项|条|次|宗|人次|人)$")
 

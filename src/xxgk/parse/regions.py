@@ -50,7 +50,8 @@ class Gazetteer:
                         self.cities.setdefault(form, []).append((r["province"], r["city"]))
             else:
                 self.districts.setdefault(r["district"], []).append(
-                    Place(r["province"], r["city"] or None, r["district"]))
+                    Place(r["province"], r["city"] or None, r["district"])
+                )
         # Municipalities are cities too (北京市东城区).
         for name in ("北京市", "天津市", "上海市", "重庆市"):
             for form in (name, name[:-1]):
@@ -62,20 +63,21 @@ class Gazetteer:
         province = city = district = None
         if p := self._longest(rest, self.provinces):
             province = self.provinces[p]
-            prefix, rest = prefix + p, rest[len(p):]
+            prefix, rest = prefix + p, rest[len(p) :]
         if c := self._longest(rest, self.cities):
             options = [o for o in self.cities[c] if province in (None, o[0])]
             if options and _keeps_core(rest, c):
                 province, city = options[0]
-                prefix, rest = prefix + c, rest[len(c):]
+                prefix, rest = prefix + c, rest[len(c) :]
         if d := self._longest(rest, self.districts):
-            options = [o for o in self.districts[d]
-                       if province in (None, o.province) and city in (None, o.city)]
+            options = [
+                o for o in self.districts[d] if province in (None, o.province) and city in (None, o.city)
+            ]
             if options and _keeps_core(rest, d):
                 district = d
                 if len(options) == 1:
                     province, city = options[0].province, options[0].city or city
-                prefix, rest = prefix + d, rest[len(d):]
+                prefix, rest = prefix + d, rest[len(d) :]
         if not prefix and rest[:1] in ("区", "市", "县") and len(rest) > 2:
             prefix, rest = rest[0], rest[1:]  # 「区经科局」: the district speaking of itself
         return NameParts(Place(province, city, district), prefix, rest)

@@ -24,13 +24,32 @@ class Finding:
     cells: str = ""  # every cell concerned, 「row:column」 joined by 「;」
 
     @classmethod
-    def of(cls, rule: str, *, table=None, row=None, column=None, expected=None, actual=None,
-           cells: str = "", **context) -> Finding:
+    def of(
+        cls,
+        rule: str,
+        *,
+        table=None,
+        row=None,
+        column=None,
+        expected=None,
+        actual=None,
+        cells: str = "",
+        **context,
+    ) -> Finding:
         """A finding whose Chinese message comes from the rule's template in formats.yaml."""
         spec = catalogue().rules[rule]
         ctx = {"expected": _num(expected), "actual": _num(actual), **context}
-        return cls(rule, spec.severity, spec.message.format_map(_Blank(ctx)), table, row, column,
-                   expected, actual, cells)
+        return cls(
+            rule,
+            spec.severity,
+            spec.message.format_map(_Blank(ctx)),
+            table,
+            row,
+            column,
+            expected,
+            actual,
+            cells,
+        )
 
 
 class _Blank(dict):

@@ -25,8 +25,7 @@ def heading_section(text: str, sections: tuple[SectionDef, ...]) -> SectionDef |
     return None
 
 
-def find_sections(paragraphs: list[str], sections: tuple[SectionDef, ...]
-                  ) -> dict[int, tuple[int, str]]:
+def find_sections(paragraphs: list[str], sections: tuple[SectionDef, ...]) -> dict[int, tuple[int, str]]:
     """Section number → (paragraph index, heading as written), searched in order so that a
     sub-heading such as 「上年度存在问题及改进情况」 inside section 五 is not taken for one."""
     found: dict[int, tuple[int, str]] = {}

@@ -87,8 +87,9 @@ class RowReader:
         self.width = width
         self.learned: dict[tuple, int] = {}
 
-    def place(self, hits: dict[str, Hit], prefer: Callable[[list[str]], bool] | None = None
-              ) -> tuple[dict[str, list[str] | None], dict[str, int]]:
+    def place(
+        self, hits: dict[str, Hit], prefer: Callable[[list[str]], bool] | None = None
+    ) -> tuple[dict[str, list[str] | None], dict[str, int]]:
         """Returns values per code (None: cannot be placed) and the cell count seen per code."""
         placed: dict[str, list[str] | None] = {}
         pending: dict[str, list[int]] = {}
@@ -123,8 +124,9 @@ def _row_sum_holds(values: list[str]) -> bool:
     return sum(parts) == total
 
 
-def read_applications(doc: Document, fmt: Format, cat: Catalogue
-                      ) -> tuple[dict[str, dict[str, CellValue]], list[Finding], bool]:
+def read_applications(
+    doc: Document, fmt: Format, cat: Catalogue
+) -> tuple[dict[str, dict[str, CellValue]], list[Finding], bool]:
     table = "applications"
     columns = [a.code for a in cat.applicants]
     rows = fmt.application_rows
@@ -139,23 +141,39 @@ def read_applications(doc: Document, fmt: Format, cat: Catalogue
     col_labels = {a.code: a.label for a in cat.applicants}
     for r in rows:
         if r.code not in hits:
-            findings.append(Finding.of("missing_row", table=table, row=r.code,
-                                       table_title=cat.table_titles[table], row_label=labels[r.code]))
+            findings.append(
+                Finding.of(
+                    "missing_row",
+                    table=table,
+                    row=r.code,
+                    table_title=cat.table_titles[table],
+                    row_label=labels[r.code],
+                )
+            )
             continue
         values = placed[r.code]
         if values is None:
-            findings.append(Finding.of("unplaced_cells", table=table, row=r.code, expected=len(columns),
-                                       actual=counts[r.code], row_label=labels[r.code]))
+            findings.append(
+                Finding.of(
+                    "unplaced_cells",
+                    table=table,
+                    row=r.code,
+                    expected=len(columns),
+                    actual=counts[r.code],
+                    row_label=labels[r.code],
+                )
+            )
             continue
-        for col, text in zip(columns, values):
+        for col, text in zip(columns, values, strict=False):
             cell = read_cell(text)
             result[r.code][col] = cell
             findings.extend(cell_findings(cell, table, r.code, col, labels[r.code], col_labels[col]))
     return result, findings, True
 
 
-def read_proactive(doc: Document, fmt: Format, cat: Catalogue
-                   ) -> tuple[dict[tuple[str, str], CellValue], list[Finding], bool]:
+def read_proactive(
+    doc: Document, fmt: Format, cat: Catalogue
+) -> tuple[dict[tuple[str, str], CellValue], list[Finding], bool]:
     table = "proactive_disclosure"
     hits = find_rows(doc, LabelIndex(fmt.proactive_items))
     result = {(i.code, m): ABSENT for i in fmt.proactive_items for m in i.measures}
@@ -165,27 +183,43 @@ def read_proactive(doc: Document, fmt: Format, cat: Catalogue
         return result, findings, False
     for item in fmt.proactive_items:
         if item.code not in hits:
-            findings.append(Finding.of("missing_row", table=table, row=item.code,
-                                       table_title=cat.table_titles[table], row_label=item.label))
+            findings.append(
+                Finding.of(
+                    "missing_row",
+                    table=table,
+                    row=item.code,
+                    table_title=cat.table_titles[table],
+                    row_label=item.label,
+                )
+            )
             continue
         placed, counts = RowReader(len(item.measures)).place({item.code: hits[item.code]})
         values = placed[item.code]
         if values is None:
-            findings.append(Finding.of("unplaced_cells", table=table, row=item.code,
-                                       expected=len(item.measures), actual=counts[item.code],
-                                       row_label=item.label))
+            findings.append(
+                Finding.of(
+                    "unplaced_cells",
+                    table=table,
+                    row=item.code,
+                    expected=len(item.measures),
+                    actual=counts[item.code],
+                    row_label=item.label,
+                )
+            )
             continue
-        for measure, text in zip(item.measures, values):
+        for measure, text in zip(item.measures, values, strict=False):
             unit = cat.measures[measure].unit
             cell = read_cell(text, unit=unit, integer=unit != "万元" and measure != "items_change")
             result[(item.code, measure)] = cell
-            findings.extend(cell_findings(cell, table, item.code, measure, item.label,
-                                          cat.measures[measure].label))
+            findings.extend(
+                cell_findings(cell, table, item.code, measure, item.label, cat.measures[measure].label)
+            )
     return result, findings, True
 
 
-def read_reviews(doc: Document, cat: Catalogue
-                 ) -> tuple[dict[str, dict[str, CellValue]], list[Finding], bool]:
+def read_reviews(
+    doc: Document, cat: Catalogue
+) -> tuple[dict[str, dict[str, CellValue]], list[Finding], bool]:
     """Table 四 has no row labels: its 15 numbers follow the header that names 行政复议."""
     table = "reviews_litigation"
     procs, results = cat.proceedings, cat.review_results
@@ -199,14 +233,25 @@ def read_reviews(doc: Document, cat: Catalogue
         return result, findings, False
     offsets = alignments(values, width)
     if len(offsets) != 1:
-        fitting = [o for o in offsets
-                   if all(_row_sum_holds(values[o + k * len(results): o + (k + 1) * len(results)])
-                          for k in range(len(procs)))]
+        fitting = [
+            o
+            for o in offsets
+            if all(
+                _row_sum_holds(values[o + k * len(results) : o + (k + 1) * len(results)])
+                for k in range(len(procs))
+            )
+        ]
         offsets = fitting
     if len(offsets) != 1:
-        findings.append(Finding.of("unplaced_cells", table=table, expected=width,
-                                   actual=sum(1 for v in values if v.strip()),
-                                   row_label=cat.table_titles[table]))
+        findings.append(
+            Finding.of(
+                "unplaced_cells",
+                table=table,
+                expected=width,
+                actual=sum(1 for v in values if v.strip()),
+                row_label=cat.table_titles[table],
+            )
+        )
         return result, findings, True
     cells = iter(values[offsets[0] : offsets[0] + width])
     for p in procs:
@@ -217,14 +262,17 @@ def read_reviews(doc: Document, cat: Catalogue
     return result, findings, True
 
 
-def _values_after_header(tables: Sequence[Table], anchor: str, header_keys: set[str], width: int
-                         ) -> list[str] | None:
+def _values_after_header(
+    tables: Sequence[Table], anchor: str, header_keys: set[str], width: int
+) -> list[str] | None:
     """Value cells of the rows after the table-四 header, across a page-split table too."""
     for t, table in enumerate(tables):
         start = next((i for i, row in enumerate(table.rows) if any(fold(c) == anchor for c in row)), None)
         if start is None:
             continue
-        following = [row for tb in tables[t : t + 2] for row in (tb.rows[start + 1 :] if tb is table else tb.rows)]
+        following = [
+            row for tb in tables[t : t + 2] for row in (tb.rows[start + 1 :] if tb is table else tb.rows)
+        ]
         values: list[str] = []
         for row in following:
             if any(fold(c) in header_keys for c in row) and not values:
@@ -239,14 +287,28 @@ def _values_after_header(tables: Sequence[Table], anchor: str, header_keys: set[
     return None
 
 
-def cell_findings(cell: CellValue, table: str, row: str, column: str, row_label: str,
-                  column_label: str) -> list[Finding]:
-    rule = {CellStatus.BLANK: "missing_cell", CellStatus.PLACEHOLDER: "placeholder_cell",
-            CellStatus.UNREADABLE: "unreadable_cell"}.get(cell.status)
+def cell_findings(
+    cell: CellValue, table: str, row: str, column: str, row_label: str, column_label: str
+) -> list[Finding]:
+    rule = {
+        CellStatus.BLANK: "missing_cell",
+        CellStatus.PLACEHOLDER: "placeholder_cell",
+        CellStatus.UNREADABLE: "unreadable_cell",
+    }.get(cell.status)
     if rule is None:
         return []
-    return [Finding.of(rule, table=table, row=row, column=column, cells=f"{row}:{column}",
-                       row_label=row_label, column_label=column_label, text=cell.text.strip())]
+    return [
+        Finding.of(
+            rule,
+            table=table,
+            row=row,
+            column=column,
+            cells=f"{row}:{column}",
+            row_label=row_label,
+            column_label=column_label,
+            text=cell.text.strip(),
+        )
+    ]
 
 
 def row_labels(fmt: Format) -> dict[str, str]:

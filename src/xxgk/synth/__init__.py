@@ -17,11 +17,35 @@ from ..formats import catalogue
 
 LAYOUTS = ("cells", "tabs")
 AGENCY_KINDS = (
-    "财政局", "教育局", "档案馆", "人力资源和社会保障局", "市场监督管理局", "自然资源和规划局",
-    "住房和城市更新局", "卫生健康局", "生态环境分局", "城市管理执法局", "民政局", "司法局",
-    "交通运输局", "水务和湖泊局", "统计局", "退役军人事务局", "应急管理局", "审计局",
-    "机关事务服务中心", "政务服务和大数据管理局", "文化和旅游局", "农业农村局", "商务局",
-    "科学技术和经济信息化局", "发展和改革局", "公安分局", "税务局", "医疗保障局", "信访局",
+    "财政局",
+    "教育局",
+    "档案馆",
+    "人力资源和社会保障局",
+    "市场监督管理局",
+    "自然资源和规划局",
+    "住房和城市更新局",
+    "卫生健康局",
+    "生态环境分局",
+    "城市管理执法局",
+    "民政局",
+    "司法局",
+    "交通运输局",
+    "水务和湖泊局",
+    "统计局",
+    "退役军人事务局",
+    "应急管理局",
+    "审计局",
+    "机关事务服务中心",
+    "政务服务和大数据管理局",
+    "文化和旅游局",
+    "农业农村局",
+    "商务局",
+    "科学技术和经济信息化局",
+    "发展和改革局",
+    "公安分局",
+    "税务局",
+    "医疗保障局",
+    "信访局",
     "人民政府办公室",
 )
 _CN = "〇一二三四五六七八九"
@@ -68,13 +92,16 @@ class SyntheticReport:
         cat = catalogue()
         fmt = cat.formats["2021"]
         keys = [("proactive_disclosure", i.code, m) for i in fmt.proactive_items for m in i.measures]
-        out = list(zip(keys, self.proactive))
+        out = list(zip(keys, self.proactive, strict=False))
         for r in fmt.application_rows:
-            out += [(("applications", r.code, a.code), self.applications[r.code][a.code])
-                    for a in cat.applicants]
+            out += [
+                (("applications", r.code, a.code), self.applications[r.code][a.code]) for a in cat.applicants
+            ]
         for p in cat.proceedings:
-            out += [(("reviews_litigation", p.code, x.code), self.reviews[p.code][x.code])
-                    for x in cat.review_results]
+            out += [
+                (("reviews_litigation", p.code, x.code), self.reviews[p.code][x.code])
+                for x in cat.review_results
+            ]
         return out
 
     def render(self) -> str:
@@ -89,20 +116,25 @@ class SyntheticReport:
                 values.append(f"{v:g}" if isinstance(v, float) else str(v))
         parts = text.split("{V}")
         assert len(parts) == len(values) + 1, "template and slots disagree"
-        body = "".join(p + v for p, v in zip(parts, values)) + parts[-1]
+        body = "".join(p + v for p, v in zip(parts, values, strict=False)) + parts[-1]
         date_text = ""
         if self.published_on:
             d = self.published_on
-            date_text = (f"{''.join(_CN[int(c)] for c in str(d.year))}年{_cn_number(d.month)}月{_cn_number(d.day)}日"
-                         if self.chinese_date else f"{d.year}年{d.month}月{d.day}日")
-        return (body.replace("{FULLNAME}", self.agency.full_name)
-                .replace("{NAME}", self.agency.name)
-                .replace("{SHORTNAME}", "区" + self.agency.kind)
-                .replace("{SIGNATURE}", self.agency.full_name)
-                .replace("{PHONE}", self.phone)
-                .replace("{FEE}", str(self.fee))
-                .replace("{YEAR}", str(self.year))
-                .replace("{DATE}", date_text))
+            date_text = (
+                f"{''.join(_CN[int(c)] for c in str(d.year))}年{_cn_number(d.month)}月{_cn_number(d.day)}日"
+                if self.chinese_date
+                else f"{d.year}年{d.month}月{d.day}日"
+            )
+        return (
+            body.replace("{FULLNAME}", self.agency.full_name)
+            .replace("{NAME}", self.agency.name)
+            .replace("{SHORTNAME}", "区" + self.agency.kind)
+            .replace("{SIGNATURE}", self.agency.full_name)
+            .replace("{PHONE}", self.phone)
+            .replace("{FEE}", str(self.fee))
+            .replace("{YEAR}", str(self.year))
+            .replace("{DATE}", date_text)
+        )
 
 
 def _cn_number(n: int) -> str:
@@ -118,8 +150,10 @@ def draw_tables(rng: random.Random, volume: int = 20) -> tuple[list, dict, dict]
     fmt = cat.formats["2021"]
     parts = [a.code for a in cat.applicants if a.code != "total"]
     outcomes = list(fmt.outcome_rows)
-    weights = [30 if o == "granted" else 10 if o in ("partially_granted", "unavailable_not_held") else 1
-               for o in outcomes]
+    weights = [
+        30 if o == "granted" else 10 if o in ("partially_granted", "unavailable_not_held") else 1
+        for o in outcomes
+    ]
     apps = {r.code: dict.fromkeys(parts, 0) for r in fmt.application_rows}
     for c in parts:
         scale = volume if c == "natural_person" else max(1, volume // 6)
@@ -138,8 +172,12 @@ def draw_tables(rng: random.Random, volume: int = 20) -> tuple[list, dict, dict]
         r = {x: rng.choice([0, 0, 0, 1, 2, 3]) for x in ("upheld", "corrected", "other", "pending")}
         r["total"] = sum(r.values())
         reviews[p.code] = r
-    proactive = [rng.randint(0, 5) for _ in range(6)] + [rng.randint(0, 400), rng.randint(0, 900),
-                                                         rng.randint(0, 50), round(rng.uniform(0, 99), 2)]
+    proactive = [rng.randint(0, 5) for _ in range(6)] + [
+        rng.randint(0, 400),
+        rng.randint(0, 900),
+        rng.randint(0, 50),
+        round(rng.uniform(0, 99), 2),
+    ]
     return proactive, apps, reviews
 
 
@@ -162,14 +200,23 @@ def districts(n: int, rng: random.Random) -> list[tuple[str, str]]:
     from ..parse.regions import gazetteer
 
     g = gazetteer()
-    pool = sorted((opts[0].city, name) for name, opts in g.districts.items()
-                  if len(opts) == 1 and opts[0].city and name.endswith("区") and len(name) >= 3)
+    pool = sorted(
+        (opts[0].city, name)
+        for name, opts in g.districts.items()
+        if len(opts) == 1 and opts[0].city and name.endswith("区") and len(name) >= 3
+    )
     rng.shuffle(pool)
     return pool[:n]
 
 
-def corpus(n_reports: int, seed: int = 1, error_rate: float = 0.2, blank_rate: float = 0.05,
-           first_year: int = 2021, years: int = 4) -> list[tuple[SyntheticReport, list]]:
+def corpus(
+    n_reports: int,
+    seed: int = 1,
+    error_rate: float = 0.2,
+    blank_rate: float = 0.05,
+    first_year: int = 2021,
+    years: int = 4,
+) -> list[tuple[SyntheticReport, list]]:
     """`n_reports` reports: agencies × consecutive years, alternating layouts. Returns each report
     with the cells broken on purpose."""
     rng = random.Random(seed)
@@ -184,9 +231,15 @@ def corpus(n_reports: int, seed: int = 1, error_rate: float = 0.2, blank_rate: f
         late = rng.random() < 0.1
         published = date(year + 1, 1, 1) + timedelta(days=rng.randint(3, 25) + (40 if late else 0))
         rep = SyntheticReport(
-            agency=agency, year=year, layout=LAYOUTS[(k // years) % 2],
-            published_on=published, phone=f"027-{rng.randint(80000000, 89999999)}", fee=0,
-            proactive=proactive, applications=apps, reviews=reviews,
+            agency=agency,
+            year=year,
+            layout=LAYOUTS[(k // years) % 2],
+            published_on=published,
+            phone=f"027-{rng.randint(80000000, 89999999)}",
+            fee=0,
+            proactive=proactive,
+            applications=apps,
+            reviews=reviews,
             chinese_date=rng.random() < 0.2,
         )
         broken = [perturb(rep, rng)] if rng.random() < error_rate else []
