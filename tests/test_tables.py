@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from xxgk.formats import catalogue
 from xxgk.ingest.document import Document, Table
-from xxgk.parse.tables import alignments, read_applications, read_reviews
+from xxgk.parse.tables import Grid, alignments, read_applications, read_reviews
 
 FMT = catalogue().formats["2021"]
 
 
 def doc_of(*rows):
-    return Document("t", "txt", [Table(tuple(tuple(r) for r in rows))])
+    return Grid(Document("t", "txt", [Table(tuple(tuple(r) for r in rows))]))
 
 
 def test_alignments_only_drop_blank_padding():
@@ -81,5 +81,5 @@ def test_table_four_split_over_two_tables_is_joined():
     doc = Document(
         "t", "txt", [Table(tuple(tuple(r) for r in [*header, ["1"] * 8])), Table((tuple(["1"] * 7),))]
     )
-    cells, _findings, found = read_reviews(doc, catalogue())
+    cells, _findings, found = read_reviews(Grid(doc), catalogue())
     assert found and cells["litigation_after_review"]["total"].value == 1

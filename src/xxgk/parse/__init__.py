@@ -9,7 +9,7 @@ from .normalize import fold
 from .regions import Place, gazetteer
 from .report import Finding, Report, Section
 from .sections import find_sections
-from .tables import LabelIndex, find_rows, read_applications, read_proactive, read_reviews
+from .tables import Grid, find_rows, label_index, read_applications, read_proactive, read_reviews
 
 __all__ = ["NotAReport", "Report", "parse_document"]
 
@@ -28,10 +28,11 @@ def parse_document(doc: Document, sha256: str, source_file: str) -> Report:
     if year is None:
         raise NotAReport("未找到报告年度（标题或统计期限中的年份）")
 
-    fmt = choose_format(doc, cat, year)
-    proactive, f2, has2 = read_proactive(doc, fmt, cat)
-    applications, f3, has3 = read_applications(doc, fmt, cat)
-    reviews, f4, has4 = read_reviews(doc, cat)
+    grid = Grid(doc)
+    fmt = choose_format(grid, cat, year)
+    proactive, f2, has2 = read_proactive(grid, fmt, cat)
+    applications, f3, has3 = read_applications(grid, fmt, cat)
+    reviews, f4, has4 = read_reviews(grid, cat)
     if not (has2 or has3 or has4) and len(headings) < 3:
         raise NotAReport("不是政府信息公开工作年度报告：未找到统计表和章节标题")
     if 6 not in headings and not has4:
@@ -97,15 +98,14 @@ def parse_document(doc: Document, sha256: str, source_file: str) -> Report:
     )
 
 
-def choose_format(doc: Document, cat: Catalogue, year: int) -> Format:
+def choose_format(grid: Grid, cat: Catalogue, year: int) -> Format:
     """The format whose labels the document's tables carry most; the year's format on a tie."""
-    cells = {fold(c) for t in doc.tables for row in t.rows for c in row}
 
     def evidence(fmt: Format) -> int:
-        rows = len(find_rows(doc, LabelIndex(fmt.application_rows)))
-        items = len(find_rows(doc, LabelIndex(fmt.proactive_items)))
+        rows = len(find_rows(grid, label_index(fmt.code, "applications")))
+        items = len(find_rows(grid, label_index(fmt.code, "proactive")))
         measures = {m for i in fmt.proactive_items for m in i.measures}
-        return rows + items + sum(fold(cat.measures[m].label) in cells for m in measures)
+        return rows + items + sum(fold(cat.measures[m].label) in grid.keys for m in measures)
 
     by_year = cat.format_for_year(year)
     return max(cat.formats.values(), key=lambda f: (evidence(f), f is by_year))

@@ -93,6 +93,11 @@ def read_cell(text: str, unit: str | None = None, integer: bool = True) -> CellV
     return CellValue(round(number, 6), CellStatus.OK, raw)
 
 
+_PLAIN_NUMBER = re.compile(r"^\s*\d+\s*$")
+
+
 def is_value_like(text: str) -> bool:
     """A cell that holds (or could hold) a number rather than a label."""
+    if _PLAIN_NUMBER.match(text):
+        return True  # the common case, without the full reading
     return read_cell(text, integer=False).status != CellStatus.UNREADABLE

@@ -11,11 +11,38 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from functools import cache
 
-from ..formats import Catalogue, Format, Label
+from ..formats import Catalogue, Format, Label, catalogue
 from ..ingest.document import Document, Table
 from .normalize import ABSENT, CellStatus, CellValue, fold, is_value_like, read_cell, strip_numbering
 from .report import Finding
+
+
+@dataclass(frozen=True)
+class Cell:
+    """A table cell prepared once per document: its text and its matching keys."""
+
+    text: str
+    key: str  # fold(text); "" for value-like cells, which are never labels
+    core: str  # fold(strip_numbering(text))
+
+
+class Grid:
+    """A document's tables with every cell folded once; all label searches run over this."""
+
+    def __init__(self, doc: Document):
+        self.tables: list[list[tuple[Cell, ...]]] = []
+        for table in doc.tables:
+            self.tables.append([tuple(_prepare(c) for c in row) for row in table.rows])
+        self.raw: list[Table] = doc.tables
+        self.keys = {c.key for t in self.tables for row in t for c in row if c.key}
+
+
+def _prepare(text: str) -> Cell:
+    if not text or is_value_like(text):
+        return Cell(text, "", "")
+    return Cell(text, fold(text), fold(strip_numbering(text)))
 
 
 class LabelIndex:
@@ -33,11 +60,10 @@ class LabelIndex:
                     cores.setdefault(core, set()).add(lab.code)
         self.core = {k: next(iter(v)) for k, v in cores.items() if len(v) == 1}
 
-    def match(self, text: str) -> str | None:
-        if not text or is_value_like(text):
+    def match(self, cell: Cell) -> str | None:
+        if not cell.key:
             return None
-        key = fold(text)
-        return self.full.get(key) or self.core.get(fold(strip_numbering(text)))
+        return self.full.get(cell.key) or self.core.get(cell.core)
 
 
 @dataclass(frozen=True)
@@ -57,17 +83,23 @@ class Hit:
         return (self.table, self.label_at, len(self.row))
 
 
-def find_rows(doc: Document, index: LabelIndex) -> dict[str, Hit]:
+def find_rows(grid: Grid, index: LabelIndex) -> dict[str, Hit]:
     """The first row, in document order, labelled with each code (the rightmost label wins:
     group labels such as 「（三）不予公开」 precede the row's own)."""
     hits: dict[str, Hit] = {}
-    for t, table in enumerate(doc.tables):
-        for row in table.rows:
+    for t, table in enumerate(grid.tables):
+        for r, row in enumerate(table):
             for i in range(len(row) - 1, -1, -1):
                 if code := index.match(row[i]):
-                    hits.setdefault(code, Hit(t, row, i))
+                    hits.setdefault(code, Hit(t, grid.raw[t].rows[r], i))
                     break
     return hits
+
+
+@cache
+def label_index(format_code: str, kind: str) -> LabelIndex:
+    fmt = catalogue().formats[format_code]
+    return LabelIndex(fmt.application_rows if kind == "applications" else fmt.proactive_items)
 
 
 def alignments(cells: Sequence[str], n: int) -> list[int]:
@@ -125,12 +157,12 @@ def _row_sum_holds(values: list[str]) -> bool:
 
 
 def read_applications(
-    doc: Document, fmt: Format, cat: Catalogue
+    grid: Grid, fmt: Format, cat: Catalogue
 ) -> tuple[dict[str, dict[str, CellValue]], list[Finding], bool]:
     table = "applications"
     columns = [a.code for a in cat.applicants]
     rows = fmt.application_rows
-    hits = find_rows(doc, LabelIndex(rows))
+    hits = find_rows(grid, label_index(fmt.code, "applications"))
     result: dict[str, dict[str, CellValue]] = {r.code: dict.fromkeys(columns, ABSENT) for r in rows}
     findings: list[Finding] = []
     if not hits:
@@ -172,10 +204,10 @@ def read_applications(
 
 
 def read_proactive(
-    doc: Document, fmt: Format, cat: Catalogue
+    grid: Grid, fmt: Format, cat: Catalogue
 ) -> tuple[dict[tuple[str, str], CellValue], list[Finding], bool]:
     table = "proactive_disclosure"
-    hits = find_rows(doc, LabelIndex(fmt.proactive_items))
+    hits = find_rows(grid, label_index(fmt.code, "proactive"))
     result = {(i.code, m): ABSENT for i in fmt.proactive_items for m in i.measures}
     findings: list[Finding] = []
     if not hits:
@@ -217,9 +249,7 @@ def read_proactive(
     return result, findings, True
 
 
-def read_reviews(
-    doc: Document, cat: Catalogue
-) -> tuple[dict[str, dict[str, CellValue]], list[Finding], bool]:
+def read_reviews(grid: Grid, cat: Catalogue) -> tuple[dict[str, dict[str, CellValue]], list[Finding], bool]:
     """Table 四 has no row labels: its 15 numbers follow the header that names 行政复议."""
     table = "reviews_litigation"
     procs, results = cat.proceedings, cat.review_results
@@ -227,7 +257,7 @@ def read_reviews(
     findings: list[Finding] = []
     width = len(procs) * len(results)
     header_keys = {fold(p.label) for p in procs} | {fold(r.label) for r in results}
-    values = _values_after_header(doc.tables, fold(procs[0].label), header_keys, width)
+    values = _values_after_header(grid, fold(procs[0].label), header_keys, width)
     if values is None:
         findings.append(Finding.of("missing_table", table=table, table_title=cat.table_titles[table]))
         return result, findings, False
@@ -262,25 +292,23 @@ def read_reviews(
     return result, findings, True
 
 
-def _values_after_header(
-    tables: Sequence[Table], anchor: str, header_keys: set[str], width: int
-) -> list[str] | None:
+def _values_after_header(grid: Grid, anchor: str, header_keys: set[str], width: int) -> list[str] | None:
     """Value cells of the rows after the table-四 header, across a page-split table too."""
-    for t, table in enumerate(tables):
-        start = next((i for i, row in enumerate(table.rows) if any(fold(c) == anchor for c in row)), None)
+    if anchor not in grid.keys:
+        return None
+    for t, table in enumerate(grid.tables):
+        start = next((i for i, row in enumerate(table) if any(c.key == anchor for c in row)), None)
         if start is None:
             continue
-        following = [
-            row for tb in tables[t : t + 2] for row in (tb.rows[start + 1 :] if tb is table else tb.rows)
-        ]
+        following = table[start + 1 :] + (grid.tables[t + 1] if t + 1 < len(grid.tables) else [])
         values: list[str] = []
         for row in following:
-            if any(fold(c) in header_keys for c in row) and not values:
+            if any(c.key in header_keys for c in row) and not values:
                 continue  # still in the header
-            if not all(is_value_like(c) for c in row):
-                break
-            if values or any(c.strip() for c in row):
-                values.extend(row)
+            if any(c.key for c in row):
+                break  # a label: the numbers have ended
+            if values or any(c.text.strip() for c in row):
+                values.extend(c.text for c in row)
             if sum(1 for v in values if v.strip()) >= width:
                 break
         return values

@@ -144,8 +144,11 @@ def _cn_number(n: int) -> str:
     return ("" if tens == 1 else _CN[tens]) + "十" + (_CN[ones] if ones else "")
 
 
-def draw_tables(rng: random.Random, volume: int = 20) -> tuple[list, dict, dict]:
-    """Consistent tables: every arithmetic rule holds."""
+def draw_tables(
+    rng: random.Random, volume: int = 20, carried_over: dict[str, int] | None = None
+) -> tuple[list, dict, dict]:
+    """Consistent tables: every arithmetic rule holds. `carried_over` continues last year's
+    结转下年度 (so cross_year_carry holds too)."""
     cat = catalogue()
     fmt = cat.formats["2021"]
     parts = [a.code for a in cat.applicants if a.code != "total"]
@@ -158,7 +161,7 @@ def draw_tables(rng: random.Random, volume: int = 20) -> tuple[list, dict, dict]
     for c in parts:
         scale = volume if c == "natural_person" else max(1, volume // 6)
         received = rng.randint(0, scale)
-        carried = rng.randint(0, max(1, scale // 8))
+        carried = carried_over[c] if carried_over else rng.randint(0, max(1, scale // 8))
         forward = rng.randint(0, min(received + carried, max(1, scale // 8)))
         processed = received + carried - forward
         apps["received"][c], apps["carried_over"][c] = received, carried
@@ -227,7 +230,8 @@ def corpus(
     for k in range(n_reports):
         agency = agencies[k // years]
         year = first_year + k % years
-        proactive, apps, reviews = draw_tables(rng)
+        carry = None if k % years == 0 or not out else dict(out[-1][0].applications["carried_forward"])
+        proactive, apps, reviews = draw_tables(rng, carried_over=carry)
         late = rng.random() < 0.1
         published = date(year + 1, 1, 1) + timedelta(days=rng.randint(3, 25) + (40 if late else 0))
         rep = SyntheticReport(
