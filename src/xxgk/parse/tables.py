@@ -147,6 +147,35 @@ class RowReader:
         return placed, counts
 
 
+def _placed_values(
+    code: str,
+    label: str,
+    hits: dict[str, Hit],
+    placed: dict[str, list[str] | None],
+    counts: dict[str, int],
+    width: int,
+    table: str,
+    cat: Catalogue,
+    findings: list[Finding],
+) -> list[str] | None:
+    """A row's value texts, or None with the finding that says why (row absent, or its cells
+    cannot be placed)."""
+    if code not in hits:
+        findings.append(
+            Finding.of(
+                "missing_row", table=table, row=code, table_title=cat.table_titles[table], row_label=label
+            )
+        )
+        return None
+    if placed[code] is None:
+        findings.append(
+            Finding.of(
+                "unplaced_cells", table=table, row=code, expected=width, actual=counts[code], row_label=label
+            )
+        )
+    return placed[code]
+
+
 def _row_sum_holds(values: list[str]) -> bool:
     """Total (last) equals the sum of the others: the row arithmetic of tables 三 and 四."""
     cells = [read_cell(v) for v in values]
@@ -172,29 +201,10 @@ def read_applications(
     labels = row_labels(fmt)
     col_labels = {a.code: a.label for a in cat.applicants}
     for r in rows:
-        if r.code not in hits:
-            findings.append(
-                Finding.of(
-                    "missing_row",
-                    table=table,
-                    row=r.code,
-                    table_title=cat.table_titles[table],
-                    row_label=labels[r.code],
-                )
-            )
-            continue
-        values = placed[r.code]
+        values = _placed_values(
+            r.code, labels[r.code], hits, placed, counts, len(columns), table, cat, findings
+        )
         if values is None:
-            findings.append(
-                Finding.of(
-                    "unplaced_cells",
-                    table=table,
-                    row=r.code,
-                    expected=len(columns),
-                    actual=counts[r.code],
-                    row_label=labels[r.code],
-                )
-            )
             continue
         for col, text in zip(columns, values, strict=False):
             cell = read_cell(text)
@@ -214,30 +224,10 @@ def read_proactive(
         findings.append(Finding.of("missing_table", table=table, table_title=cat.table_titles[table]))
         return result, findings, False
     for item in fmt.proactive_items:
-        if item.code not in hits:
-            findings.append(
-                Finding.of(
-                    "missing_row",
-                    table=table,
-                    row=item.code,
-                    table_title=cat.table_titles[table],
-                    row_label=item.label,
-                )
-            )
-            continue
-        placed, counts = RowReader(len(item.measures)).place({item.code: hits[item.code]})
-        values = placed[item.code]
+        width = len(item.measures)
+        placed, counts = RowReader(width).place({item.code: hits[item.code]} if item.code in hits else {})
+        values = _placed_values(item.code, item.label, hits, placed, counts, width, table, cat, findings)
         if values is None:
-            findings.append(
-                Finding.of(
-                    "unplaced_cells",
-                    table=table,
-                    row=item.code,
-                    expected=len(item.measures),
-                    actual=counts[item.code],
-                    row_label=item.label,
-                )
-            )
             continue
         for measure, text in zip(item.measures, values, strict=False):
             unit = cat.measures[measure].unit
