@@ -105,15 +105,11 @@ class Catalogue:
 
     def all_codes(self, kind: str) -> list[str]:
         """Every code of one kind across all formats, in first-seen order (for schema enums)."""
-        seen: dict[str, None] = {}
-        for fmt in self.formats.values():
-            if kind == "application_row":
-                seen.update((r.code, None) for r in fmt.application_rows)
-            elif kind == "proactive_item":
-                seen.update((i.code, None) for i in fmt.proactive_items)
-            elif kind == "proactive_measure":
-                seen.update((m, None) for i in fmt.proactive_items for m in i.measures)
-        fixed = {
+        fmts = self.formats.values()
+        codes = {
+            "application_row": [r.code for f in fmts for r in f.application_rows],
+            "proactive_item": [i.code for f in fmts for i in f.proactive_items],
+            "proactive_measure": [m for f in fmts for i in f.proactive_items for m in i.measures],
             "format": list(self.formats),
             "applicant": [a.code for a in self.applicants],
             "proceeding": [p.code for p in self.proceedings],
@@ -121,8 +117,8 @@ class Catalogue:
             "rule": list(self.rules),
             "unit": sorted({m.unit for m in self.measures.values()}),
             "table": list(self.table_titles),
-        }
-        return list(seen) if seen else fixed[kind]
+        }[kind]
+        return list(dict.fromkeys(codes))
 
 
 def _label(cls, raw: dict, **extra):
