@@ -80,3 +80,8 @@ def test_ambiguous_district_is_resolved_by_the_report_text_or_left_unknown():
     assert place.city is None
     assert g.resolve(place, "福州市鼓楼区人民政府").city == "福州市"
     assert g.resolve(place, "没有地名的文字").city is None
+
+
+def test_an_unusual_agency_name_is_still_taken_from_the_title():
+    _, name, year = find_title(["武汉东湖新技术开发区光谷中心城建设指挥部2024年政府信息公开工作年度报告"])
+    assert (name, year) == ("武汉东湖新技术开发区光谷中心城建设指挥部", 2024)

@@ -62,8 +62,10 @@ _FEE_NONE = re.compile(
 
 
 def find_title(paragraphs: list[str]) -> tuple[str | None, str | None, int | None]:
-    """(title, agency name, year) from the first lines, which may split the title in two."""
-    head = []
+    """(title, agency name, year) from the first lines, which may split the title in two.
+    A name ending like an agency (局、中心 …) is preferred; otherwise the title's own words."""
+    head: list[str] = []
+    loose: tuple[str, str, int] | None = None
     for text in paragraphs[:8]:
         if len(text) > 80:
             break
@@ -71,9 +73,13 @@ def find_title(paragraphs: list[str]) -> tuple[str | None, str | None, int | Non
         joined = "".join(head)
         for pattern in (_TITLE, _TITLE_YEAR_FIRST):
             if m := pattern.search(joined):
-                name = _clean_name(m.group("name"))
-                if name:
-                    return m.group(0).strip(), name, int(m.group("year"))
+                raw = _strip_name(m.group("name"))
+                if _looks_like_agency(raw):
+                    return m.group(0).strip(), raw, int(m.group("year"))
+                if loose is None and len(raw) >= 2 and not re.search(r"\d", raw):
+                    loose = (m.group(0).strip(), raw, int(m.group("year")))
+    if loose:
+        return loose
     # No title with a name: the year alone, from the statistics period or a title line.
     joined = "".join(squash(p) for p in paragraphs[:12])
     if m := _TITLE.search(joined) or _TITLE_YEAR_FIRST.search(joined):
@@ -83,10 +89,13 @@ def find_title(paragraphs: list[str]) -> tuple[str | None, str | None, int | Non
     return None, None, None
 
 
-def _clean_name(name: str) -> str | None:
+def _strip_name(name: str) -> str:
     name = re.sub(r"^(?:关于|附件\d*[:：]?)", "", name).strip('“”"《》 ')
-    name = re.sub(r"(?:关于)?的?$", "", name)
-    return name if len(name) >= 3 and re.search(AGENCY_END + "$", name) else None
+    return re.sub(r"(?:关于)?的?$", "", name)
+
+
+def _looks_like_agency(name: str) -> bool:
+    return len(name) >= 3 and re.search(AGENCY_END + "$", name) is not None
 
 
 def parse_date(text: str) -> date | None:
