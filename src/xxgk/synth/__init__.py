@@ -247,8 +247,7 @@ def corpus(
             chinese_date=rng.random() < 0.2,
         )
         broken = [perturb(rep, rng)] if rng.random() < error_rate else []
-        if rng.random() < blank_rate:
-            rep.blank.add(("applications", "carried_forward", "other_org"))
-            rep.applications["carried_forward"]["other_org"] = 0
+        if rng.random() < blank_rate and apps["carried_forward"]["other_org"] == 0:
+            rep.blank.add(("applications", "carried_forward", "other_org"))  # a blank meaning 0
         out.append((rep, broken))
     return out
