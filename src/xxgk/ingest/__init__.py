@@ -45,6 +45,10 @@ def read_bytes(data: bytes, source: str, suffix: str = ".txt") -> Document:
         from .docx import read_docx
 
         return read_docx(data, source)
+    if kind == "html":
+        from .html import read_html
+
+        return read_html(data, source)
     raise UnreadableFile(
         f"暂不支持 {kind.upper()} 格式（本版本读取 TXT 文本{'与 DOCX' if kind != 'docx' else ''}）；"
         "请另存为 UTF-8 文本后放入 reports/"

@@ -64,15 +64,19 @@ _FEE_NONE = re.compile(
 def find_title(paragraphs: list[str]) -> tuple[str | None, str | None, int | None]:
     """(title, agency name, year) from the first lines, which may split the title in two.
     A name ending like an agency (局、中心 …) is preferred; otherwise the title's own words."""
-    head: list[str] = []
+    lines = [squash(t) for t in paragraphs[:40]]
     loose: tuple[str, str, int] | None = None
-    for text in paragraphs[:8]:
-        if len(text) > 80:
-            break
-        head.append(squash(text))
-        joined = "".join(head)
-        for pattern in (_TITLE, _TITLE_YEAR_FIRST):
-            if m := pattern.search(joined):
+    # The shortest run of lines that ends where a title ends: a title split over two or three
+    # lines is joined, but navigation text before it is not glued on.
+    for end in range(len(lines)):
+        for start in range(end, max(-1, end - 3), -1):
+            if len(lines[start]) > 80:
+                break
+            joined = "".join(lines[start : end + 1])
+            for pattern in (_TITLE, _TITLE_YEAR_FIRST):
+                m = pattern.search(joined)
+                if not m:
+                    continue
                 raw = _strip_name(m.group("name"))
                 if _looks_like_agency(raw):
                     return m.group(0).strip(), raw, int(m.group("year"))

@@ -80,17 +80,18 @@ class SyntheticReport:
     published_on: date | None
     phone: str
     fee: int
-    proactive: list[float | int]  # 10 values in table order
+    proactive: list[float | int]  # every table-二 value, in table order
     applications: dict[str, dict[str, int]]  # row → column → value
     reviews: dict[str, dict[str, int]]
     blank: set[tuple[str, str, str]] = field(default_factory=set)  # (table, row, column)
     placeholder: set[tuple[str, str, str]] = field(default_factory=set)
     chinese_date: bool = False
+    template: str = "2021"
 
     def slots(self) -> list[tuple[tuple[str, str, str], float | int]]:
         """The 200 value cells in document order, keyed (table, row, column)."""
         cat = catalogue()
-        fmt = cat.formats["2021"]
+        fmt = cat.formats[self.template]
         keys = [("proactive_disclosure", i.code, m) for i in fmt.proactive_items for m in i.measures]
         out = list(zip(keys, self.proactive, strict=False))
         for r in fmt.application_rows:
@@ -145,12 +146,12 @@ def _cn_number(n: int) -> str:
 
 
 def draw_tables(
-    rng: random.Random, volume: int = 20, carried_over: dict[str, int] | None = None
+    rng: random.Random, volume: int = 20, carried_over: dict[str, int] | None = None, template: str = "2021"
 ) -> tuple[list, dict, dict]:
     """Consistent tables: every arithmetic rule holds. `carried_over` continues last year's
     结转下年度 (so cross_year_carry holds too)."""
     cat = catalogue()
-    fmt = cat.formats["2021"]
+    fmt = cat.formats[template]
     parts = [a.code for a in cat.applicants if a.code != "total"]
     outcomes = list(fmt.outcome_rows)
     weights = [
@@ -175,12 +176,16 @@ def draw_tables(
         r = {x: rng.choice([0, 0, 0, 1, 2, 3]) for x in ("upheld", "corrected", "other", "pending")}
         r["total"] = sum(r.values())
         reviews[p.code] = r
-    proactive = [rng.randint(0, 5) for _ in range(6)] + [
-        rng.randint(0, 400),
-        rng.randint(0, 900),
-        rng.randint(0, 50),
-        round(rng.uniform(0, 99), 2),
-    ]
+    proactive: list[float | int] = []
+    for item in fmt.proactive_items:
+        for m in item.measures:
+            unit = cat.measures[m].unit
+            if unit == "万元":
+                proactive.append(round(rng.uniform(0, 99), 2))
+            elif m == "items_change":
+                proactive.append(rng.randint(-3, 3))
+            else:
+                proactive.append(rng.randint(0, 400 if m == "decisions" else 9))
     return proactive, apps, reviews
 
 
@@ -188,7 +193,7 @@ def perturb(report: SyntheticReport, rng: random.Random) -> tuple[str, str, str]
     """Break one cell of table 三 or 四 by a small amount; returns the cell changed."""
     cat = catalogue()
     if rng.random() < 0.75:
-        row = rng.choice([r.code for r in cat.formats["2021"].application_rows])
+        row = rng.choice([r.code for r in cat.formats[report.template].application_rows])
         col = rng.choice([a.code for a in cat.applicants])
         report.applications[row][col] += rng.choice([1, 2, 3, 10])
         return ("applications", row, col)
