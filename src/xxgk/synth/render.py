@@ -183,7 +183,8 @@ def render_html(rep: SyntheticReport) -> str:
         '<meta http-equiv="Content-Type" content="text/html; charset=gb2312">'
         f"<title>{html.escape(rep.agency.full_name)}{rep.year}年政府信息公开工作年度报告</title>"
         "<script>var _hmt = _hmt || [];</script><style>td{font-size:12px}</style></head><body>"
-        '<div class="header"><a href="/">首页</a> <a href="/zwgk/">政务公开</a> <a href="/hdjl/">互动交流</a></div>'
+        '<div class="header"><a href="/">首页</a> <a href="/zwgk/">政务公开</a> '
+        '<a href="/hdjl/">互动交流</a></div>'
         '<div class="nav-bar"><ul><li>机构概况</li><li>政策文件</li><li>年度报告</li></ul></div>'
         '<div class="crumb">当前位置：首页 &gt; 政务公开 &gt; 政府信息公开年报</div>'
         '<table width="100%" class="layout"><tr><td width="200">栏目导航</td><td><div class="article">'
