@@ -1,15 +1,29 @@
-"""Hand-made reports in both text layouts (scripts/make_fixtures.py): non-zero numbers,
-deliberate errors, GBK + CRLF, BOM, full-width digits, placeholders and blanks. The expected
-values come from the generator's numbers, not from the parser."""
+"""Hand-made reports (scripts/make_fixtures.py) in every form agencies publish: both text
+layouts (GBK + CRLF, BOM, full-width digits, placeholders, blanks), web pages in UTF-8 and GBK
+with rowspan/colspan, Word with merged cells, PDF exported from Word, legacy .doc, and the
+2019 format. Non-zero numbers and deliberate errors; the expected values come from the
+generator's numbers, not from the parser."""
 
 from __future__ import annotations
 
 import json
+import shutil
 
 import pytest
 from conftest import FIXTURES, cell, parse_path
 
-CASES = sorted((FIXTURES / "handmade").glob("*.txt"))
+HAVE_LIBREOFFICE = shutil.which("soffice") is not None
+CASES = [
+    pytest.param(
+        p,
+        marks=pytest.mark.skipif(
+            p.suffix == ".doc" and not HAVE_LIBREOFFICE,
+            reason="needs LibreOffice: see test_doc_without_libreoffice",
+        ),
+    )
+    for p in sorted((FIXTURES / "handmade").iterdir())
+    if not p.name.endswith(".expected.json")
+]
 
 
 def expected(path):
@@ -29,12 +43,8 @@ def test_every_cell_is_read_exactly(path):
 def test_metadata(path):
     want = expected(path)
     r = parse_path(path)
-    assert (r.agency_name, r.year, r.city, r.district) == (
-        want["agency_name"],
-        want["year"],
-        want["city"],
-        want["district"],
-    )
+    got = (r.agency_name, r.year, r.city, r.district, r.template)
+    assert got == tuple(want[k] for k in ("agency_name", "year", "city", "district", "template"))
     assert (r.published_on.isoformat() if r.published_on else None) == want["published_on"]
 
 
@@ -68,3 +78,33 @@ def test_gbk_file_is_detected_as_gb18030():
 
     doc = read(FIXTURES / "handmade" / "tabs_consistent_gbk_crlf.txt")
     assert doc.encoding == "gb18030"
+
+
+def test_source_format_is_recorded():
+    formats = {
+        p.suffix: parse_path(p).source_format
+        for p in (FIXTURES / "handmade").iterdir()
+        if p.suffix in (".html", ".docx", ".pdf")
+    }
+    assert formats == {".html": "html", ".docx": "docx", ".pdf": "pdf"}
+
+
+def test_a_scanned_pdf_is_named_and_says_what_to_do():
+    from xxgk.ingest import UnreadableFile, read
+
+    with pytest.raises(UnreadableFile, match="扫描版 PDF（没有文字层）.*OCR"):
+        read(FIXTURES / "scanned.pdf")
+
+
+def test_doc_without_libreoffice_says_so(monkeypatch):
+    from xxgk.ingest import UnreadableFile, read
+
+    monkeypatch.setattr(shutil, "which", lambda name: None)
+    with pytest.raises(UnreadableFile, match="需要 LibreOffice"):
+        read(FIXTURES / "handmade" / "legacy.doc")
+
+
+def test_page_furniture_is_not_report_text():
+    r = parse_path(FIXTURES / "handmade" / "page_gbk.html")
+    text = "\n".join(s.text for s in r.sections)
+    assert "版权所有" not in text and "分享到" not in text and "当前位置" not in text

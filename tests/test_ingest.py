@@ -50,7 +50,7 @@ def test_word_bookmarks_are_dropped():
         (bytes(range(256)) * 40, ".txt", "二进制"),
         (b"PK\x03\x04 this is not really a zip", ".docx", "DOCX 文件已损坏"),
         (b"hello, not a word file", ".docx", "不是有效的 DOCX"),
-        (b"%PDF-1.7 ...", ".pdf", "暂不支持 PDF"),
+        (b"%PDF-1.7 truncated", ".pdf", "PDF 文件已损坏"),
     ],
 )
 def test_bad_files_say_why(data, suffix, reason):
@@ -67,3 +67,22 @@ def test_gbk_without_bom_is_read_as_gb18030():
 def test_bom_is_not_part_of_the_text():
     doc = read_bytes(codecs.BOM_UTF8 + "标题\n".encode(), "x.txt")
     assert doc.paragraphs == [Paragraph("标题")]
+
+
+def test_html_merged_cells_become_a_grid():
+    page = """<html><head><meta charset="gb2312"><title>不是正文</title></head><body>
+    <div class="nav">首页 政务公开</div>
+    <table><tr><td><table>
+      <tr><td rowspan="2">三、本年度办理结果</td><td colspan="2">（一）予以公开</td><td>1</td></tr>
+      <tr><td>（三）不予公开</td><td>1.属于<br>国家秘密</td><td><p><span>2</span></p></td></tr>
+      <tr><td colspan="3">四、结转下年度继续办理</td><td>&nbsp;</td></tr>
+    </table></td></tr></table>
+    <p>正文&nbsp;一段。</p><div id="footer">版权所有</div></body></html>"""
+    doc = read_bytes(page.encode("gbk"), "x.html", ".html")
+    assert doc.encoding == "gb18030"
+    assert doc.tables[0].rows == (
+        ("三、本年度办理结果", "（一）予以公开", "1"),
+        ("三、本年度办理结果", "（三）不予公开", "1.属于\n国家秘密", "2"),
+        ("四、结转下年度继续办理", ""),
+    )
+    assert [p.text for p in doc.paragraphs] == ["正文 一段。"]

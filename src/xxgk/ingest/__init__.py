@@ -49,10 +49,54 @@ def read_bytes(data: bytes, source: str, suffix: str = ".txt") -> Document:
         from .html import read_html
 
         return read_html(data, source)
-    raise UnreadableFile(
-        f"暂不支持 {kind.upper()} 格式（本版本读取 TXT 文本{'与 DOCX' if kind != 'docx' else ''}）；"
-        "请另存为 UTF-8 文本后放入 reports/"
-    )
+    if kind == "pdf":
+        from .pdf import read_pdf
+
+        return read_pdf(data, source)
+    if kind in {"doc", "wps"}:
+        from .docx import read_docx
+
+        return read_docx(_convert_legacy_word(data, kind), source, source_format="doc")
+    raise UnreadableFile(f"不支持的文件格式：{kind}")
+
+
+def _convert_legacy_word(data: bytes, kind: str) -> bytes:
+    """Old binary Word (.doc) and WPS files become .docx through LibreOffice, when installed."""
+    import shutil
+    import subprocess
+    import tempfile
+
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if soffice is None:
+        raise UnreadableFile(
+            f"旧版 {kind.upper()} 文件需要 LibreOffice 转换，本机未安装：请安装 LibreOffice"
+            "（Debian: apt-get install libreoffice-writer-nogui）后重新构建，或用 Word 另存为 .docx"
+        )
+    with tempfile.TemporaryDirectory() as tmp:
+        src = Path(tmp) / f"report.{kind}"
+        src.write_bytes(data)
+        try:
+            subprocess.run(
+                [
+                    soffice,
+                    "--headless",
+                    f"-env:UserInstallation=file://{tmp}/profile",
+                    "--convert-to",
+                    "docx",
+                    "--outdir",
+                    tmp,
+                    str(src),
+                ],
+                capture_output=True,
+                timeout=120,
+                check=False,
+            )
+        except subprocess.TimeoutExpired as exc:
+            raise UnreadableFile("LibreOffice 转换超时（120 秒），文件可能已损坏") from exc
+        out = Path(tmp) / "report.docx"
+        if not out.exists():
+            raise UnreadableFile(f"{kind.upper()} 文件已损坏：LibreOffice 无法转换")
+        return out.read_bytes()
 
 
 def _looks_like(kind: str, data: bytes) -> bool:

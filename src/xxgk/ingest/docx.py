@@ -14,7 +14,7 @@ import zipfile
 from .document import Block, Document, Paragraph, Table, UnreadableFile
 
 
-def read_docx(data: bytes, source: str) -> Document:
+def read_docx(data: bytes, source: str, source_format: str = "docx") -> Document:
     import docx
     from docx.opc.exceptions import PackageNotFoundError
     from docx.table import Table as DocxTable
@@ -42,4 +42,4 @@ def read_docx(data: bytes, source: str) -> Document:
                     cells.append("\n".join(p.text.strip() for p in cell.paragraphs).strip())
                 rows.append(tuple(cells))
             blocks.append(Table(tuple(rows)))
-    return Document(source=source, source_format="docx", blocks=blocks)
+    return Document(source=source, source_format=source_format, blocks=blocks)

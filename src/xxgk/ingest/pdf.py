@@ -1,0 +1,138 @@
+"""PDF with a text layer → Document, with pdfplumber (MIT; pdfminer.six underneath).
+
+Chosen over PyMuPDF (AGPL: not for an MIT project) and pypdfium2 (text only, no tables).
+Ruled tables come from pdfplumber's line detection; a cell covered by a merge comes back as
+None and is dropped, as the DOCX and HTML readers drop merged-across cells. A page whose
+tables have no ruling lines is read line by line, cells split at wide gaps, as the tab-row
+text layout is. Prose is the text outside tables, with lines that wrap at the right margin
+joined back into paragraphs. A PDF without a text layer (a scan) is named as such.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+
+from .document import Block, Document, Paragraph, Table, UnreadableFile
+
+_SENTENCE_END = re.compile(r"[。；;：:！？!?）)]$")
+_NUMBERISH = re.compile(r"^[\s\d,，.．\-—/%无]+$")
+
+
+def read_pdf(data: bytes, source: str) -> Document:
+    import pdfplumber
+
+    try:
+        pdf = pdfplumber.open(io.BytesIO(data))
+        pages = pdf.pages
+    except Exception as exc:  # pdfminer raises many types for damaged files; all mean the same
+        raise UnreadableFile(f"PDF 文件已损坏，无法打开（{type(exc).__name__}）") from exc
+    with pdf:
+        if not any(page.chars for page in pages):
+            raise UnreadableFile(
+                "扫描版 PDF（没有文字层），无法读取数字：请用 OCR 软件（如 Tesseract、ABBYY、WPS 的"
+                "“图片转文字”）转成可检索的 PDF 或 Word，或找到原网页版报告后放入 reports/"
+            )
+        blocks: list[Block] = []
+        for page in pages:
+            blocks += _page_blocks(page, blocks)
+    return Document(source=source, source_format="pdf", blocks=blocks)
+
+
+def _page_blocks(page, before: list[Block]) -> list[Block]:
+    tables = page.find_tables({"vertical_strategy": "lines", "horizontal_strategy": "lines"})
+    tables = [t for t in tables if len(t.rows) >= 2]
+    items: list[tuple[float, Block]] = []
+    for k, t in enumerate(tables):
+        raw = t.extract()
+        if k == 0 and raw and before and isinstance(before[-1], Table):
+            raw = _continue_split_row(before, raw)
+        rows = []
+        for row in raw:
+            cells = tuple((c or "").strip() for c in row if c is not None)
+            if any(cells):
+                rows.append(cells)
+        if rows:
+            items.append((t.bbox[1], Table(tuple(rows))))
+    boxes = [t.bbox for t in tables]
+
+    def outside(obj) -> bool:
+        x = (obj["x0"] + obj["x1"]) / 2
+        y = (obj["top"] + obj["bottom"]) / 2
+        return not any(b[0] <= x <= b[2] and b[1] <= y <= b[3] for b in boxes)
+
+    prose = page.filter(outside) if boxes else page
+    lines = prose.extract_text_lines(return_chars=True)
+    right = max((ln["x1"] for ln in lines), default=0)
+    rows: list[tuple[str, ...]] = []
+    row_top = 0.0
+    para: list[str] = []
+    para_top = 0.0
+
+    def flush_para() -> None:
+        if para:
+            items.append((para_top, Paragraph("".join(para).strip())))
+            para.clear()
+
+    def flush_rows() -> None:
+        nonlocal rows
+        if len(rows) >= 2:
+            items.append((row_top, Table(tuple(rows))))
+        else:
+            for r in rows:
+                items.append((row_top, Paragraph(" ".join(r))))
+        rows = []
+
+    for ln in lines:
+        cells = _split_cells(ln["chars"])
+        if len(cells) >= 2 and any(_NUMBERISH.match(c) for c in cells[1:]):
+            # a borderless table row: a label and numbers separated by wide gaps
+            flush_para()
+            if not rows:
+                row_top = ln["top"]
+            rows.append(tuple(cells))
+            continue
+        flush_rows()
+        text = ln["text"].strip()
+        if not para:
+            para_top = ln["top"]
+        para.append(text)
+        width = ln["chars"][0]["x1"] - ln["chars"][0]["x0"] if ln["chars"] else 10
+        if ln["x1"] < right - 2 * width or _SENTENCE_END.search(text):
+            flush_para()  # the line stops short of the margin: the paragraph ends here
+    flush_para()
+    flush_rows()
+    return [b for _, b in sorted(items, key=lambda it: it[0])]
+
+
+def _split_cells(chars: list[dict]) -> list[str]:
+    """A text line's characters split where the gap is wider than three characters."""
+    if not chars:
+        return []
+    cells, current = [], [chars[0]["text"]]
+    for prev, ch in zip(chars, chars[1:]):
+        size = max(prev["x1"] - prev["x0"], 1.0)
+        if ch["x0"] - prev["x1"] > 3 * size:
+            cells.append("".join(current).strip())
+            current = []
+        current.append(ch["text"])
+    cells.append("".join(current).strip())
+    return [c for c in cells if c]
+
+
+def _continue_split_row(before: list[Block], raw: list[list[str | None]]) -> list[list[str | None]]:
+    """A row broken by a page break: the new page's table starts with the rest of its label
+    and no numbers. Its texts are appended, cell by cell, to the last row of the page before."""
+    head = [c or "" for c in raw[0]]
+    last = list(before[-1].rows[-1])
+    filled = [c for c in head if c.strip()]
+    if not filled or any(_NUMBERISH.match(c) for c in filled):
+        return raw
+    texts = [c for c in head if c.strip()]
+    labels = [i for i, c in enumerate(last) if c.strip() and not _NUMBERISH.match(c)]
+    if len(texts) != 1 or not labels:
+        return raw
+    i = labels[-1]  # the row's own label is its rightmost text cell
+    last[i] = last[i] + "\n" + texts[0]
+    before[-1] = Table(before[-1].rows[:-1] + (tuple(last),))
+    return raw[1:]
