@@ -92,7 +92,7 @@ def test_source_format_is_recorded():
 def test_a_scanned_pdf_is_named_and_says_what_to_do():
     from xxgk.ingest import UnreadableFile, read
 
-    with pytest.raises(UnreadableFile, match="扫描版 PDF（没有文字层）.*OCR"):
+    with pytest.raises(UnreadableFile, match=r"扫描版 PDF（没有文字层）.*OCR"):
         read(FIXTURES / "scanned.pdf")
 
 

@@ -11,6 +11,7 @@ joined back into paragraphs. A PDF without a text layer (a scan) is named as suc
 from __future__ import annotations
 
 import io
+import itertools
 import re
 
 from .document import Block, Document, Paragraph, Table, UnreadableFile
@@ -110,7 +111,7 @@ def _split_cells(chars: list[dict]) -> list[str]:
     if not chars:
         return []
     cells, current = [], [chars[0]["text"]]
-    for prev, ch in zip(chars, chars[1:]):
+    for prev, ch in itertools.pairwise(chars):
         size = max(prev["x1"] - prev["x0"], 1.0)
         if ch["x0"] - prev["x1"] > 3 * size:
             cells.append("".join(current).strip())
@@ -134,5 +135,5 @@ def _continue_split_row(before: list[Block], raw: list[list[str | None]]) -> lis
         return raw
     i = labels[-1]  # the row's own label is its rightmost text cell
     last[i] = last[i] + "\n" + texts[0]
-    before[-1] = Table(before[-1].rows[:-1] + (tuple(last),))
+    before[-1] = Table((*before[-1].rows[:-1], tuple(last)))
     return raw[1:]
