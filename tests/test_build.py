@@ -272,3 +272,34 @@ def test_same_agency_across_years_and_cross_year_carry(tmp_path):
     result = build(reports, tmp_path / "out", site=False)
     assert result.agencies == 1 and result.published == 2
     assert result.rules.get("cross_year_carry", 0) >= 1  # independent draws: carry-over differs
+
+
+def test_one_id_across_file_kinds_and_name_variants_and_a_clean_carry_over(tmp_path):
+    import random
+
+    from xxgk.synth import Agency, SyntheticReport, draw_tables
+    from xxgk.synth.render import render_docx, render_html
+
+    reports = tmp_path / "reports"
+    reports.mkdir()
+    rng = random.Random(8)
+    agency = Agency("武汉市", "江汉区", "民政局")
+    carry = None
+    for year, kind in ((2022, "html"), (2023, "cells"), (2024, "docx")):
+        proactive, apps, reviews = draw_tables(rng, carried_over=carry)
+        carry = dict(apps["carried_forward"])
+        rep = SyntheticReport(agency, year, "cells", None, "027-1", 0, proactive, apps, reviews)
+        data = {
+            "html": lambda r: render_html(r).encode("gbk"),
+            "docx": render_docx,
+            "cells": lambda r: r.render().encode(),
+        }[kind](rep)
+        (reports / f"{year}.{'txt' if kind == 'cells' else kind}").write_bytes(data)
+    result = build(reports, tmp_path / "out", site=False)
+    assert (result.agencies, result.published, result.errors) == (1, 3, 0)
+    assert "cross_year_carry" not in result.rules
+    [agency_row] = read_csv(tmp_path / "out/datapackage/data/agencies.csv")
+    assert agency_row["agency_id"] == "wuhan-jianghan-minzhengju"
+    assert agency_row["name"] == "武汉市江汉区民政局" and agency_row["aliases"] == "江汉区民政局"
+    formats = sorted(r["source_format"] for r in read_csv(tmp_path / "out/datapackage/data/reports.csv"))
+    assert formats == ["docx", "html", "txt"]

@@ -83,3 +83,20 @@ def test_table_four_split_over_two_tables_is_joined():
     )
     cells, _findings, found = read_reviews(Grid(doc), catalogue())
     assert found and cells["litigation_after_review"]["total"].value == 1
+
+
+def test_an_amount_column_printed_in_yuan_is_normalised_to_10k_yuan():
+    from xxgk.parse.tables import read_proactive
+
+    fmt2019 = catalogue().formats["2019"]
+    grid = doc_of(
+        ["第二十条第（九）项"],
+        ["信息内容", "采购项目数量", "采购总金额（元）"],
+        ["政府集中采购", "3", "1,250,000"],
+    )
+    cells, _, _ = read_proactive(grid, fmt2019, catalogue())
+    assert cells[("procurement", "projects")].value == 3
+    assert cells[("procurement", "amount_10k_yuan")].value == 125.0
+    grid = doc_of(["信息内容", "采购项目数量", "采购总金额（万元）"], ["政府集中采购", "3", "125"])
+    cells, _, _ = read_proactive(grid, fmt2019, catalogue())
+    assert cells[("procurement", "amount_10k_yuan")].value == 125.0

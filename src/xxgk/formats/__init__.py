@@ -28,6 +28,7 @@ class ApplicationRow(Label):
 class ProactiveItem(Label):
     clause: str = ""
     measures: tuple[str, ...] = ()
+    money_header: str | None = None
 
 
 @dataclass(frozen=True)
@@ -149,6 +150,7 @@ def catalogue() -> Catalogue:
                 aliases=tuple(i.get("aliases", ())),
                 clause=i["clause"],
                 measures=tuple(i["measures"]),
+                money_header=i.get("money_header"),
             )
             for i in f["proactive_items"]
         )

@@ -67,15 +67,18 @@ _NUMBER = re.compile(r"^[+-]?\d+(?:\.\d+)?$")
 _UNIT = re.compile(r"(万元|元|件|个|项|条|次|宗|人次|人)$")
 
 
-def read_cell(text: str, unit: str | None = None, integer: bool = True) -> CellValue:
-    """Read a table cell as published. `unit` is the column's unit (万元 rescales 「251000元」)."""
+def read_cell(
+    text: str, unit: str | None = None, integer: bool = True, column_unit: str | None = None
+) -> CellValue:
+    """Read a table cell as published. `unit` is the data's unit (万元 rescales 「251000元」);
+    `column_unit` is what the printed column header says, when it differs (「（元）」)."""
     raw = text
     t = squash(text).replace(",", "").replace("，", "")
     if not t:
         return CellValue(None, CellStatus.BLANK, raw)
     if t in PLACEHOLDERS or set(t) <= {"-", "—", "–", "－"}:
         return CellValue(0, CellStatus.PLACEHOLDER, raw)
-    scale = 1.0
+    scale = 1e-4 if unit == "万元" and column_unit == "元" else 1.0
     if m := _UNIT.search(t):
         written = m.group(1)
         t = t[: m.start()]

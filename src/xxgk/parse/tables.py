@@ -147,6 +147,20 @@ class RowReader:
         return placed, counts
 
 
+def _money_headers_in_yuan(grid: Grid, fmt: Format) -> set[str]:
+    """Items whose amount column header says 元 rather than 万元 (「采购总金额（元）」): their
+    amounts are divided by 10,000, since the data is in 万元 whatever the report printed."""
+    found = set()
+    for item in fmt.proactive_items:
+        if not item.money_header:
+            continue
+        key = fold(item.money_header)
+        for header in grid.keys:
+            if key in header and "元" in header[len(key) :] and "万元" not in header:
+                found.add(item.code)
+    return found
+
+
 def _placed_values(
     code: str,
     label: str,
@@ -218,6 +232,7 @@ def read_proactive(
 ) -> tuple[dict[tuple[str, str], CellValue], list[Finding], bool]:
     table = "proactive_disclosure"
     hits = find_rows(grid, label_index(fmt.code, "proactive"))
+    in_yuan = _money_headers_in_yuan(grid, fmt)
     result = {(i.code, m): ABSENT for i in fmt.proactive_items for m in i.measures}
     findings: list[Finding] = []
     if not hits:
@@ -231,7 +246,12 @@ def read_proactive(
             continue
         for measure, text in zip(item.measures, values, strict=False):
             unit = cat.measures[measure].unit
-            cell = read_cell(text, unit=unit, integer=unit != "万元" and measure != "items_change")
+            cell = read_cell(
+                text,
+                unit=unit,
+                integer=unit != "万元" and measure != "items_change",
+                column_unit="元" if item.code in in_yuan and unit == "万元" else None,
+            )
             result[(item.code, measure)] = cell
             findings.extend(
                 cell_findings(cell, table, item.code, measure, item.label, cat.measures[measure].label)
