@@ -27,7 +27,7 @@ format: $(STAMP)
 	$(BIN)/ruff check --fix src tests scripts
 
 bench: $(STAMP)
-	$(BIN)/python scripts/benchmark.py --sizes 1000 10000
+	$(BIN)/python scripts/benchmark.py --sizes 1000 10000 --formats 500
 
 clean:
 	rm -rf build site .pytest_cache

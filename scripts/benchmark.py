@@ -61,14 +61,83 @@ def bench(n: int, work: Path, site: bool) -> dict:
     return t
 
 
+def bench_formats(n: int, work: Path) -> dict[str, tuple[float, int]]:
+    """The same n reports as text, web page (GBK), Word and PDF (exported from Word by
+    LibreOffice): seconds to read + parse + check each set, in one process, and cells wrong."""
+    import subprocess
+
+    from xxgk.synth import corpus
+    from xxgk.synth.render import render_docx, render_html
+
+    folder = work / f"formats-{n}"
+    folder.mkdir(parents=True, exist_ok=True)
+    reps = [rep for rep, _ in corpus(n, seed=11)]
+    for i, rep in enumerate(reps):
+        (folder / f"{i:05d}.txt").write_text(rep.render(), encoding="utf-8")
+        (folder / f"{i:05d}.html").write_bytes(render_html(rep).encode("gbk"))
+        (folder / f"{i:05d}.docx").write_bytes(render_docx(rep))
+    docx_files = sorted(str(p) for p in folder.glob("*.docx"))
+    for k in range(0, len(docx_files), 200):
+        subprocess.run(
+            [
+                "soffice",
+                "--headless",
+                "--convert-to",
+                "pdf",
+                "--outdir",
+                str(folder),
+                *docx_files[k : k + 200],
+            ],
+            capture_output=True,
+            check=True,
+        )
+    out = {}
+    for suffix in ("txt", "html", "docx", "pdf"):
+        files = sorted(folder.glob(f"*.{suffix}"))
+        start = time.perf_counter()
+        wrong = 0
+        for path, rep in zip(files, reps, strict=True):
+            report = parse_document(read(path, path.name), "0" * 64, path.name)
+            check_report(report)
+            for (table, row, col), v in rep.slots():
+                grid = report.proactive if table == "proactive_disclosure" else None
+                got = (
+                    grid[(row, col)]
+                    if grid is not None
+                    else (report.applications if table == "applications" else report.reviews)[row][col]
+                ).value
+                wrong += got != (None if (table, row, col) in rep.blank else v)
+        out[suffix] = (time.perf_counter() - start, wrong)
+    return out
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
+    ap.add_argument("--sizes", type=int, nargs="*", default=[1000, 10000])
     ap.add_argument("--no-site", action="store_true")
     ap.add_argument("--keep", type=Path, help="keep corpora and outputs in this folder")
+    ap.add_argument(
+        "--formats",
+        type=int,
+        default=0,
+        metavar="N",
+        help="also time N reports as TXT, HTML, DOCX and PDF (PDF needs LibreOffice)",
+    )
     args = ap.parse_args()
     work = args.keep or Path(tempfile.mkdtemp(prefix="xxgk-bench-"))
     work.mkdir(parents=True, exist_ok=True)
+    if args.formats:
+        timing = bench_formats(args.formats, work)
+        print(
+            f"| format ({args.formats:,} reports, read + parse + check, 1 process) "
+            "| seconds | reports per second | cells wrong |"
+        )
+        print("|---|---:|---:|---:|")
+        for suffix, (secs, wrong) in timing.items():
+            print(f"| {suffix} | {secs:.1f} | {args.formats / secs:.0f} | {wrong} |")
+        print()
+    if not args.sizes:
+        return
     rows = {n: bench(n, work, not args.no_site) for n in args.sizes}
     stages = [
         "read",

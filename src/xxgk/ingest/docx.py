@@ -33,9 +33,12 @@ def read_docx(data: bytes, source: str, source_format: str = "docx") -> Document
                 blocks.append(Paragraph(text))
         elif isinstance(item, DocxTable):
             rows = []
-            for row in item.rows:
+            # The table's grid once: python-docx's row.cells recomputes it for every row.
+            grid = item._cells
+            width = len(item.columns)
+            for r in range(len(grid) // width if width else 0):
                 cells, last = [], None
-                for cell in row.cells:
+                for cell in grid[r * width : (r + 1) * width]:
                     if cell._tc is last:
                         continue
                     last = cell._tc
