@@ -74,10 +74,11 @@ def make(
 
 
 def _write_file(name: str, rep, kind: str, encoding: str) -> None:
+    ruled = "borderless" not in name
     if kind == "html":
         (OUT / name).write_bytes(render_html(rep).encode(encoding))
         return
-    docx_bytes = render_docx(rep)
+    docx_bytes = render_docx(rep, ruled=ruled)
     if kind == "docx":
         (OUT / name).write_bytes(docx_bytes)
         return
@@ -284,6 +285,23 @@ def main() -> None:
             ),
         ],
         published=date(2023, 1, 12),
+    )
+    make(
+        "borderless.pdf",
+        "pdf",
+        28,
+        Agency("武汉市", "蔡甸区", "农业农村局"),
+        2024,
+        [
+            bump(
+                "applications",
+                "carried_over",
+                "total",
+                1,
+                [("applicant_total", "applications:carried_over:total"), ("balance", "applications:total")],
+            ),
+        ],
+        published=date(2025, 1, 16),
     )
     make("legacy.doc", "doc", 25, Agency("武汉市", "汉阳区", "统计局"), 2023, [], published=date(2024, 1, 5))
     # The 2019 format (2019 and 2020 reports): its own table 二 and a single （六）其他处理 row.

@@ -65,8 +65,8 @@ def _page_blocks(page, before: list[Block]) -> list[Block]:
     prose = page.filter(outside) if boxes else page
     lines = prose.extract_text_lines(return_chars=True)
     right = max((ln["x1"] for ln in lines), default=0)
-    rows: list[tuple[str, ...]] = []
-    row_top = 0.0
+    rows: list[list[list]] = []  # borderless table rows: cells as [text, x0]
+    row_top = last_top = 0.0
     para: list[str] = []
     para_top = 0.0
 
@@ -77,21 +77,25 @@ def _page_blocks(page, before: list[Block]) -> list[Block]:
 
     def flush_rows() -> None:
         nonlocal rows
-        if len(rows) >= 2:
-            items.append((row_top, Table(tuple(rows))))
-        else:
-            for r in rows:
-                items.append((row_top, Paragraph(" ".join(r))))
+        if rows:
+            items.append((row_top, Table(tuple(tuple(c[0] for c in r) for r in rows))))
         rows = []
 
     for ln in lines:
         cells = _split_cells(ln["chars"])
-        if len(cells) >= 2 and any(_NUMBERISH.match(c) for c in cells[1:]):
-            # a borderless table row: a label and numbers separated by wide gaps
+        height = max((c["bottom"] - c["top"] for c in ln["chars"]), default=10)
+        close_below = rows and ln["top"] - last_top < 1.5 * height
+        if rows and close_below and not any(_NUMBERISH.match(t) for t, _ in cells):
+            _continue_cells(rows[-1], cells)  # a wrapped cell of a borderless table
+            last_top = ln["top"]
+            continue
+        if len(cells) >= 2:
+            # a borderless table row: cells separated by gaps wider than a character
             flush_para()
             if not rows:
                 row_top = ln["top"]
-            rows.append(tuple(cells))
+            rows.append([list(c) for c in cells])
+            last_top = ln["top"]
             continue
         flush_rows()
         text = ln["text"].strip()
@@ -106,19 +110,29 @@ def _page_blocks(page, before: list[Block]) -> list[Block]:
     return [b for _, b in sorted(items, key=lambda it: it[0])]
 
 
-def _split_cells(chars: list[dict]) -> list[str]:
-    """A text line's characters split where the gap is wider than three characters."""
+def _split_cells(chars: list[dict]) -> list[tuple[str, float]]:
+    """A text line's characters split into (text, x0) cells where the gap is wider than a
+    character: prose has none (measured: at most a third of a character), table columns do."""
     if not chars:
         return []
-    cells, current = [], [chars[0]["text"]]
+    cells: list[tuple[str, float]] = []
+    current, x0 = [chars[0]["text"]], chars[0]["x0"]
     for prev, ch in itertools.pairwise(chars):
         size = max(prev["x1"] - prev["x0"], 1.0)
-        if ch["x0"] - prev["x1"] > 3 * size:
-            cells.append("".join(current).strip())
-            current = []
+        if ch["x0"] - prev["x1"] > size:
+            cells.append(("".join(current).strip(), x0))
+            current, x0 = [], ch["x0"]
         current.append(ch["text"])
-    cells.append("".join(current).strip())
-    return [c for c in cells if c]
+    cells.append(("".join(current).strip(), x0))
+    return [c for c in cells if c[0]]
+
+
+def _continue_cells(row: list[list], fragments: list[tuple[str, float]]) -> None:
+    """Append each wrapped fragment to the cell of the row above it that starts at or left of it."""
+    for text, x0 in fragments:
+        owners = [c for c in row if c[1] <= x0 + 2]
+        cell = owners[-1] if owners else row[0]
+        cell[0] = cell[0] + "\n" + text
 
 
 def _continue_split_row(before: list[Block], raw: list[list[str | None]]) -> list[list[str | None]]:

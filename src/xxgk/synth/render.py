@@ -195,8 +195,9 @@ def render_html(rep: SyntheticReport) -> str:
     )
 
 
-def render_docx(rep: SyntheticReport) -> bytes:
-    """A Word file whose tables merge cells across and down, as the national format does."""
+def render_docx(rep: SyntheticReport, ruled: bool = True) -> bytes:
+    """A Word file whose tables merge cells across and down, as the national format does;
+    `ruled=False` leaves the tables without borders (a PDF of it has no ruling lines)."""
     import docx
     from docx.shared import Pt
 
@@ -206,7 +207,7 @@ def render_docx(rep: SyntheticReport) -> bytes:
             rows = table_rows(rep, text)
             width = max(sum(cs for _, _, cs in row) for row in rows)
             table = document.add_table(rows=len(rows), cols=width)
-            table.style = "Table Grid"
+            table.style = "Table Grid" if ruled else "Normal Table"
             taken: set[tuple[int, int]] = set()
             for r, row in enumerate(rows):
                 c = 0
