@@ -85,3 +85,15 @@ def test_ambiguous_district_is_resolved_by_the_report_text_or_left_unknown():
 def test_an_unusual_agency_name_is_still_taken_from_the_title():
     _, name, year = find_title(["武汉东湖新技术开发区光谷中心城建设指挥部2024年政府信息公开工作年度报告"])
     assert (name, year) == ("武汉东湖新技术开发区光谷中心城建设指挥部", 2024)
+
+
+def test_a_web_pages_published_date_is_used_when_there_is_no_sign_off_date():
+    from conftest import FIXTURES, parse_path
+
+    from xxgk.parse.metadata import find_labelled_date
+
+    assert find_labelled_date(["首页 > 政务公开", "发布时间：2025-01-10 来源：区民政局"]) == date(2025, 1, 10)
+    assert find_labelled_date(["成文日期： 2024年1月5日"]) == date(2024, 1, 5)
+    assert find_labelled_date(["统计期限为2024年1月1日至2024年12月31日"]) is None
+    # A sign-off date wins over the header's.
+    assert parse_path(FIXTURES / "handmade" / "page_gbk.html").published_on == date(2024, 1, 15)

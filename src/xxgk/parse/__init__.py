@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from ..formats import Catalogue, Format, catalogue
 from ..ingest.document import Document
-from .metadata import find_contact_names, find_fee, find_phone, find_signature, find_title, same_agency
+from .metadata import (
+    find_contact_names,
+    find_fee,
+    find_labelled_date,
+    find_phone,
+    find_signature,
+    find_title,
+    same_agency,
+)
 from .normalize import fold
 from .regions import Place, gazetteer
 from .report import Finding, Report, Section
@@ -42,6 +50,7 @@ def parse_document(doc: Document, sha256: str, source_file: str) -> Report:
         )
 
     published_on, signature_names, signature_at = find_signature(paragraphs)
+    published_on = published_on or find_labelled_date(paragraphs)
     full_text = "\n".join(paragraphs)
     candidates = signature_names + find_contact_names(full_text)
     if name is None:

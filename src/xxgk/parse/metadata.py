@@ -151,6 +151,19 @@ def find_signature(paragraphs: list[str]) -> tuple[date | None, list[str], set[i
     return published, names, used
 
 
+_PUBLISHED_LABEL = re.compile(r"(?:发布日期|发布时间|成文日期|印发日期|公开日期|日期)[:：]\s*")
+
+
+def find_labelled_date(paragraphs: list[str]) -> date | None:
+    """「发布时间：2025-01-10」 in a web page's article header: the date when no sign-off has one."""
+    for text in paragraphs[:40]:
+        t = nfkc(text)
+        m = _PUBLISHED_LABEL.search(t)
+        if m and (d := parse_date(t[m.end() : m.end() + 20])):
+            return d
+    return None
+
+
 def find_contact_names(text: str) -> list[str]:
     """Organisations named in 「请联系：…」 lines, with an internal unit (办公室 …) also cut off."""
     names = []
