@@ -303,3 +303,30 @@ def test_one_id_across_file_kinds_and_name_variants_and_a_clean_carry_over(tmp_p
     assert agency_row["name"] == "武汉市江汉区民政局" and agency_row["aliases"] == "江汉区民政局"
     formats = sorted(r["source_format"] for r in read_csv(tmp_path / "out/datapackage/data/reports.csv"))
     assert formats == ["docx", "html", "txt"]
+
+
+def test_data_page_downloads_workbook_parquet_duckdb_zip_and_json_ld(built):
+    import re
+    import zipfile
+
+    import duckdb
+
+    out, _ = built
+    dl = out / "site" / "downloads"
+    with zipfile.ZipFile(dl / "xxgk.xlsx") as book:
+        sheets = re.findall(r'<sheet name="([^"]+)"', book.read("xl/workbook.xml").decode())
+    assert sheets[0] == "说明" and {"agencies", "applications", "checks", "year_summary"} <= set(sheets)
+    with zipfile.ZipFile(dl / "xxgk-datapackage.zip") as z:
+        names = z.namelist()
+        assert "README.txt" in names and "datapackage.json" in names and "data/applications.csv" in names
+        assert "CC-BY-4.0" in z.read("README.txt").decode()
+    con = duckdb.connect(str(dl / "xxgk.duckdb"), read_only=True)
+    assert con.execute("SELECT count(*) FROM applications").fetchall() == [(125,)]
+    parquet = str(dl / "parquet" / "reports.parquet")
+    assert con.execute(f"SELECT count(*) FROM '{parquet}'").fetchall() == [(5,)]
+    con.close()
+    page = (out / "site" / "data" / "index.html").read_text("utf-8")
+    ld = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', page, re.S).group(1))
+    assert ld["@type"] == "Dataset" and ld["license"].startswith("https://creativecommons.org/")
+    for link in ("../downloads/xxgk.xlsx", "../downloads/xxgk-datapackage.zip", "../downloads/xxgk.duckdb"):
+        assert link in page

@@ -28,11 +28,9 @@ def _fragment(name: str) -> str:
     return "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("--"))
 
 
-def run_aggregations(data_dir: Path) -> dict[str, int]:
-    """Reads data_dir/<resource>.csv, writes data_dir/<derived>.csv; returns row counts."""
-    con = duckdb.connect()
-    con.execute("SET preserve_insertion_order = true")
-    for name in resource_names(derived=False):
+def load_resources(con: duckdb.DuckDBPyConnection, data_dir: Path, names: list[str]) -> None:
+    """Each resource's CSV as a table of the same name, typed by its Table Schema."""
+    for name in names:
         cols = duckdb_columns(name)
         spec = "{" + ", ".join(f"'{c}': '{t}'" for c, t in cols.items()) + "}"
         path = str(data_dir / f"{name}.csv").replace("'", "''")
@@ -40,6 +38,13 @@ def run_aggregations(data_dir: Path) -> dict[str, int]:
             f"CREATE TABLE {name} AS SELECT * FROM read_csv('{path}', header = true, "
             f"columns = {spec}, nullstr = '', quote = '\"', escape = '\"')"
         )
+
+
+def run_aggregations(data_dir: Path) -> dict[str, int]:
+    """Reads data_dir/<resource>.csv, writes data_dir/<derived>.csv; returns row counts."""
+    con = duckdb.connect()
+    con.execute("SET preserve_insertion_order = true")
+    load_resources(con, data_dir, resource_names(derived=False))
     counts = {}
     for name in ORDER:
         con.execute(f"CREATE TABLE {name} AS {_sql(name)}")

@@ -22,6 +22,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
 from ..formats import catalogue
+from .downloads import FILES, citation, json_ld, make_downloads
 from ..package.identity import Agency
 from ..package.schemas import package_meta, resource_names
 from ..parse.normalize import CellStatus, CellValue
@@ -135,6 +136,7 @@ def write_pages(pkg: Path, agencies: list[Agency], published: dict[str, list[Rep
     docs.mkdir(parents=True)
     shutil.copytree(HERE / "assets", docs / "assets")
     shutil.copytree(pkg, docs / "datapackage")
+    make_downloads(pkg, docs / "downloads")  # before MkDocs, which checks and rewrites links to them
 
     def page(path: str, template: str, **ctx) -> None:
         target = docs / path
@@ -178,7 +180,7 @@ def write_pages(pkg: Path, agencies: list[Agency], published: dict[str, list[Rep
                        for f in res["schema"]["fields"]],
         })
     page("data.md", "data.md.j2", meta=meta, created=descriptor["created"],
-         resources=resources_view)
+         resources=resources_view, files=FILES, cite=citation(), json_ld=Markup(json_ld(descriptor["created"])))
     page("method.md", "method.md.j2", sections=cat.sections, formats=list(cat.formats.values()),
          rules=list(cat.rules.values()))
 
