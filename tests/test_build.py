@@ -127,6 +127,8 @@ def test_site_has_every_page_and_downloads(built):
         html = (folder / "index.html").read_text("utf-8")
         assert a["name"] in html
         assert (folder / f"{a['agency_id']}.csv").read_text("utf-8-sig").startswith("机关,年度,表")
+        assert (folder / f"{a['agency_id']}.xlsx").read_bytes().startswith(b"PK")
+        assert f'href="{a["agency_id"]}.xlsx"' in html
     assert '<html lang="zh"' in (site / "index.html").read_text("utf-8")
 
 
