@@ -91,7 +91,7 @@ def write_agency_pages(pkg: Path, agencies: list[Agency], published: dict[str, l
             year_views.append(_year_view(r, summary.get(f"{a.agency_id}-{r.year}", {}), source_name))
         rows = _agency_rows(a, chosen)
         (folder / f"{a.agency_id}.csv").write_text(_agency_csv(rows), encoding="utf-8-sig")
-        _agency_xlsx(rows, folder / f"{a.agency_id}.xlsx")
+        _agency_xlsx(a, chosen, folder / f"{a.agency_id}.xlsx")
         body = template.render(agency=a, region=_region(a), years=year_views, rule_titles=rule_titles)
         name = html.escape(a.name)
         page = head.replace(TITLE_TOKEN, name) + body + tail.replace(TITLE_TOKEN, name)
@@ -227,11 +227,25 @@ def _int(v):
 
 
 class _Cell:
-    """A table cell for templates: its value, whether it was blank, and its key for findings."""
+    """A table cell for templates: its shown text, CSS classes and tooltip, computed once."""
 
-    def __init__(self, key: str, cell: CellValue):
-        self.key, self.value = key, cell.value
-        self.blank = cell.status == CellStatus.BLANK
+    __slots__ = ("css", "display", "title")
+
+    def __init__(self, key: str, cell: CellValue, flags: dict[str, dict]):
+        flag = flags.get(key)
+        blank = cell.status == CellStatus.BLANK
+        self.css = " ".join(x for x in ("n", flag["css"] if flag else "", "xx-blank" if blank else "") if x)
+        self.title = flag["messages"] if flag else ""
+        self.display = _shown(cell.value, blank)
+
+
+def _shown(value, blank: bool) -> str:
+    """A blank prints empty (CSS marks it 「空白」); a value not read prints 「—」."""
+    if blank:
+        return ""
+    if value is None:
+        return "—"
+    return str(int(value)) if float(value).is_integer() else f"{value:g}"
 
 
 def _year_view(r: Report, summary: dict, source_name: str) -> dict:
@@ -254,7 +268,7 @@ def _year_view(r: Report, summary: dict, source_name: str) -> dict:
         applications.append({
             "group": False, "label": entry.label, "sub": entry.label[:1].isdigit(),
             "full_label": labels[entry.code],
-            "cells": [_Cell(f"applications:{entry.code}:{c}", v)
+            "cells": [_Cell(f"applications:{entry.code}:{c}", v, flags)
                       for c, v in r.applications[entry.code].items()],
         })
     proactive = []
@@ -263,9 +277,9 @@ def _year_view(r: Report, summary: dict, source_name: str) -> dict:
             proactive.append({
                 "clause": item.clause, "item": item.label, "measure": cat.measures[m].label,
                 "unit": cat.measures[m].unit,
-                "cell": _Cell(f"proactive_disclosure:{item.code}:{m}", r.proactive[(item.code, m)]),
+                "cell": _Cell(f"proactive_disclosure:{item.code}:{m}", r.proactive[(item.code, m)], flags),
             })
-    reviews = [_Cell(f"reviews_litigation:{p.code}:{c}", v)
+    reviews = [_Cell(f"reviews_litigation:{p.code}:{c}", v, flags)
                for p in cat.proceedings for c, v in r.reviews[p.code].items()]
     summary_view = {k: (None if v in (None, "") else v) for k, v in summary.items()}
     for k in ("received", "processed", "reviews", "lawsuits"):
@@ -312,13 +326,40 @@ def _agency_csv(rows: list[list]) -> str:
     return buf.getvalue()
 
 
-def _agency_xlsx(rows: list[list], path: Path) -> None:
-    book = xlsxwriter.Workbook(str(path), {"in_memory": True})  # measured fastest: 34 ms vs 58
-    sheet = book.add_worksheet("数据")
-    sheet.write_row(0, 0, AGENCY_HEADER)
-    for i, r in enumerate(rows, start=1):
-        sheet.write_row(i, 0, r)
-    sheet.set_column(4, 4, 40)
+def _agency_xlsx(a: Agency, reports: list[Report], path: Path) -> None:
+    """One sheet per year, each table laid out as the national format prints it."""
+    cat = catalogue()
+    book = xlsxwriter.Workbook(str(path), {"in_memory": True})
+    bold = book.add_format({"bold": True})
+    for r in sorted(reports, key=lambda r: -r.year):
+        fmt = cat.formats[r.template]
+        sheet = book.add_worksheet(f"{r.year}年")
+        sheet.set_column(0, 0, 44)
+        sheet.write(0, 0, f"{a.name} {r.year}年（{r.template} 版格式）", bold)
+        sheet.write(2, 0, cat.table_titles["proactive_disclosure"], bold)
+        row = 3
+        for item in fmt.proactive_items:
+            for m in item.measures:
+                sheet.write_row(row, 0, [f"{item.label} · {cat.measures[m].label}", r.proactive[(item.code, m)].value,
+                                         cat.measures[m].unit])
+                row += 1
+        row += 1
+        sheet.write(row, 0, cat.table_titles["applications"], bold)
+        sheet.write_row(row + 1, 0, ["", *(ap.label for ap in cat.applicants)], bold)
+        row += 2
+        labels = row_labels(fmt)
+        for entry in fmt.application_rows:
+            sheet.write(row, 0, labels[entry.code])
+            sheet.write_row(row, 1, [v.value for v in r.applications[entry.code].values()])
+            row += 1
+        row += 1
+        sheet.write(row, 0, cat.table_titles["reviews_litigation"], bold)
+        sheet.write_row(row + 1, 0, ["", *(x.label for x in cat.review_results)], bold)
+        row += 2
+        for p in cat.proceedings:
+            sheet.write(row, 0, proceeding_label(p))
+            sheet.write_row(row, 1, [v.value for v in r.reviews[p.code].values()])
+            row += 1
     book.close()
 
 
