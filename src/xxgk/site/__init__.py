@@ -31,16 +31,6 @@ from ..parse.report import Report
 from ..parse.tables import proceeding_label, row_labels
 
 HERE = Path(str(resources.files(__package__)))
-# Characters that would be markup inside <title> and nav labels, which MkDocs does not escape.
-_TITLE_SAFE = str.maketrans({"<": "＜", ">": "＞", "&": "＆", '"': "＂", "'": "＇"})
-
-
-def title_text(text: str) -> Markup:
-    """A page title safe in every MkDocs/Material template context, YAML-quoted for front
-    matter. Markup, because its only markup characters left are the JSON quotes."""
-    return Markup(json.dumps(text.translate(_TITLE_SAFE).replace("\n", " "), ensure_ascii=False))
-
-
 def _env() -> Environment:
     env = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=True,
                       undefined=StrictUndefined, keep_trailing_newline=True)
@@ -52,7 +42,7 @@ def build_site(pkg: Path, agencies: list[Agency], published: dict[str, list[Repo
     # Kept after the build: the repository's mkdocs.yml previews it with `mkdocs serve`.
     docs = out_dir / "build" / "docs"
     shutil.rmtree(docs, ignore_errors=True)
-    write_pages(pkg, agencies, published, docs, reports_dir)
+    write_pages(pkg, agencies, published, docs)
     run_mkdocs(docs, site_dir)
     write_agency_pages(pkg, agencies, published, site_dir, reports_dir)
 
@@ -128,8 +118,7 @@ def run_mkdocs(docs: Path, site_dir: Path) -> None:
     build(cfg)
 
 
-def write_pages(pkg: Path, agencies: list[Agency], published: dict[str, list[Report]],
-                docs: Path, reports_dir: Path) -> None:
+def write_pages(pkg: Path, agencies: list[Agency], published: dict[str, list[Report]], docs: Path) -> None:
     env = _env()
     cat = catalogue()
     data = pkg / "data"
