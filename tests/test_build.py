@@ -332,3 +332,26 @@ def test_data_page_downloads_workbook_parquet_duckdb_zip_and_json_ld(built):
     assert ld["@type"] == "Dataset" and ld["license"].startswith("https://creativecommons.org/")
     for link in ("../downloads/xxgk.xlsx", "../downloads/xxgk-datapackage.zip", "../downloads/xxgk.duckdb"):
         assert link in page
+
+
+def test_region_and_year_pages_compare_every_agency_at_stable_urls(built):
+    out, _ = built
+    site = out / "site"
+    region = (site / "regions" / "hubei-wuhan-qiaokou" / "index.html").read_text("utf-8")
+    assert "<title>湖北省武汉市硚口区 - " in region
+    assert 'class="xx-table xx-sortable"' in region
+    for agency_id in ("wuhan-qiaokou-danganguan", "wuhan-qiaokou-jingji-xinxihua-he-keji-chuangxin-ju"):
+        assert f'href="../../agencies/{agency_id}/"' in region
+    assert 'href="../../years/2023/"' in region and 'href="../../years/2024/"' in region
+    assert "wuhan-xinzhou" not in region  # another district's agency is not listed here
+    year = (site / "years" / "2024" / "index.html").read_text("utf-8")
+    assert year.count('href="../../agencies/') == 4  # the four 2024 reports
+    for index in ("regions/index.html", "years/index.html"):
+        assert (site / index).exists()
+    home = (site / "index.html").read_text("utf-8")
+    assert 'href="regions/"' in home and 'href="years/2024/"' in home
+    locations = {
+        d["location"] for d in json.loads((site / "search/search_index.json").read_text("utf-8"))["docs"]
+    }
+    assert {"regions/hubei-wuhan-qiaokou/", "years/2024/"} <= locations
+    assert not any("_shell" in loc for loc in locations)

@@ -44,7 +44,10 @@ def build_site(pkg: Path, agencies: list[Agency], published: dict[str, list[Repo
     shutil.rmtree(docs, ignore_errors=True)
     write_pages(pkg, agencies, published, docs)
     run_mkdocs(docs, site_dir)
-    write_agency_pages(pkg, agencies, published, site_dir, reports_dir)
+    shell = Shell(site_dir)
+    write_agency_pages(pkg, agencies, published, shell, reports_dir)
+    write_region_and_year_pages(pkg, shell)
+    shell.write_search_entries()
 
 
 SHELL = "_shell"
@@ -52,25 +55,50 @@ TITLE_TOKEN = "XXGKTITLETOKEN"
 BODY_TOKEN = "XXGKBODYTOKEN"
 
 
+class Shell:
+    """The page MkDocs built around a placeholder (agencies/_shell/): theme, navigation and
+    assets for any page two folders deep. Pages are poured into it with their own title."""
+
+    def __init__(self, site_dir: Path):
+        shell_dir = site_dir / "agencies" / SHELL
+        page = (shell_dir / "index.html").read_text("utf-8")
+        self.head, sep, self.tail = page.partition(BODY_TOKEN)
+        if not sep or SHELL in self.head.replace(f"agencies/{SHELL}", "") + self.tail:
+            raise RuntimeError("the shell page lost its placeholder")
+        shutil.rmtree(shell_dir)
+        self.site_dir = site_dir
+        self.entries: list[dict] = []
+
+    def pour(self, location: str, title: str, body: str, search_text: str) -> None:
+        """Write site/<location>index.html (location like 「agencies/<id>/」) and its search entry."""
+        name = html.escape(title)
+        page = self.head.replace(TITLE_TOKEN, name) + body + self.tail.replace(TITLE_TOKEN, name)
+        folder = self.site_dir / location
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / "index.html").write_text(page.replace(f"agencies/{SHELL}/", location), encoding="utf-8")
+        self.entries.append({"location": location, "title": _segment(title),
+                             "text": html.escape(_segment(search_text))})
+
+    def write_search_entries(self) -> None:
+        index_path = self.site_dir / "search" / "search_index.json"
+        index = json.loads(index_path.read_text("utf-8"))
+        index["docs"] = [d for d in index["docs"] if not d["location"].startswith(f"agencies/{SHELL}/")]
+        index["docs"] += self.entries
+        index_path.write_text(json.dumps(index, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+
+
 def write_agency_pages(pkg: Path, agencies: list[Agency], published: dict[str, list[Report]],
-                       site_dir: Path, reports_dir: Path) -> None:
+                       shell: Shell, reports_dir: Path) -> None:
     """Every agency page from one Jinja2 template in one pass (about a millisecond a page, where
-    MkDocs takes about a hundred), inside the shell page MkDocs built, plus their search entries."""
-    shell_dir = site_dir / "agencies" / SHELL
-    shell = (shell_dir / "index.html").read_text("utf-8")
-    head, sep, tail = shell.partition(BODY_TOKEN)
-    if not sep or SHELL in head.replace(f"agencies/{SHELL}", "") + tail:
-        raise RuntimeError("the agency shell page lost its placeholder")
-    shutil.rmtree(shell_dir)
+    MkDocs takes about a hundred), with its downloads."""
     summary = {r["report_id"]: r for r in pl.read_csv(pkg / "data" / "report_summary.csv",
                                                        infer_schema_length=0).to_dicts()}
     cat = catalogue()
     rule_titles = {code: r.title for code, r in cat.rules.items()}
     template = _env().get_template("agency.html.j2")
-    entries = []
     for a in agencies:
         chosen = published[a.agency_id]
-        folder = site_dir / "agencies" / a.agency_id
+        folder = shell.site_dir / "agencies" / a.agency_id
         folder.mkdir(parents=True, exist_ok=True)
         year_views = []
         for r in sorted(chosen, key=lambda r: -r.year):
@@ -83,21 +111,44 @@ def write_agency_pages(pkg: Path, agencies: list[Agency], published: dict[str, l
         (folder / f"{a.agency_id}.csv").write_text(_agency_csv(rows), encoding="utf-8-sig")
         _agency_xlsx(a, chosen, folder / f"{a.agency_id}.xlsx")
         body = template.render(agency=a, region=_region(a), years=year_views, rule_titles=rule_titles)
-        name = html.escape(a.name)
-        page = head.replace(TITLE_TOKEN, name) + body + tail.replace(TITLE_TOKEN, name)
-        (folder / "index.html").write_text(page.replace(f"agencies/{SHELL}/", f"agencies/{a.agency_id}/"),
-                                           encoding="utf-8")
         findings = " ".join(f.message for r in chosen for f in r.findings if f.severity == "error")
-        entries.append({
-            "location": f"agencies/{a.agency_id}/",
-            "title": _segment(a.name),
-            "text": html.escape(_segment(" ".join([_region(a), *a.aliases, findings]))),
-        })
-    index_path = site_dir / "search" / "search_index.json"
-    index = json.loads(index_path.read_text("utf-8"))
-    index["docs"] = [d for d in index["docs"] if not d["location"].startswith(f"agencies/{SHELL}/")]
-    index["docs"] += entries
-    index_path.write_text(json.dumps(index, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+        shell.pour(f"agencies/{a.agency_id}/", a.name, body, " ".join([_region(a), *a.aliases, findings]))
+
+
+def region_slug(path: str) -> str:
+    """「湖北省/武汉市/硚口区」→ hubei-wuhan-qiaokou (未知 → weizhi)."""
+    from ..package.identity import _region_slug
+
+    return "-".join(_region_slug(p) for p in path.split("/"))
+
+
+def write_region_and_year_pages(pkg: Path, shell: Shell) -> None:
+    """A page per region (province, city, district) and per year: every agency side by side,
+    and the region's totals across years."""
+    data = pkg / "data"
+    reports = pl.read_csv(data / "report_summary.csv", infer_schema_length=0).to_dicts()
+    rollups = pl.read_csv(data / "region_year_summary.csv", infer_schema_length=0).to_dicts()
+    years = pl.read_csv(data / "year_summary.csv", infer_schema_length=0).to_dicts()
+    env = _env()
+    for r in reports:
+        r["region_path"] = "/".join(r[k] or "未知" for k in ("province", "city", "district"))
+    regions: dict[str, dict] = {}
+    for row in rollups:
+        regions.setdefault(row["region"], {"region": row["region"], "level": row["level"], "years": []})
+        regions[row["region"]]["years"].append(row)
+    template = env.get_template("region.html.j2")
+    for path, info in sorted(regions.items()):
+        slug = region_slug(path)
+        latest = max(int(y["year"]) for y in info["years"])
+        members = [r for r in reports if (r["region_path"] + "/").startswith(path + "/")]
+        latest_rows = [r for r in members if int(r["year"]) == latest]
+        body = template.render(region=path, level=info["level"], years=info["years"], latest=latest,
+                               rows=latest_rows, slug=slug)
+        shell.pour(f"regions/{slug}/", path.replace("/", ""), body, path)
+    template = env.get_template("year.html.j2")
+    for y in years:
+        rows = [r for r in reports if r["year"] == y["year"]]
+        shell.pour(f"years/{y['year']}/", f"{y['year']}年度", template.render(year=y, rows=rows), y["year"])
 
 
 def _segment(text: str) -> str:
@@ -154,6 +205,14 @@ def write_pages(pkg: Path, agencies: list[Agency], published: dict[str, list[Rep
         })
     # One page MkDocs builds with the theme; every agency page is poured into it afterwards.
     page(f"agencies/{SHELL}/index.md", "shell.md.j2", title=TITLE_TOKEN, body=BODY_TOKEN)
+    rollups = pl.read_csv(data / "region_year_summary.csv", infer_schema_length=0).to_dicts()
+    regions: dict[str, dict] = {}
+    for row in rollups:
+        entry = regions.setdefault(row["region"], {"region": row["region"], "level": row["level"],
+                                                   "slug": region_slug(row["region"]), "agencies": 0})
+        entry["agencies"] = max(entry["agencies"], int(row["agencies"]))
+    page("regions/index.md", "regions.md.j2", regions=sorted(regions.values(), key=lambda r: r["region"]))
+    page("years/index.md", "years.md.j2", years=years)
     page("agencies/index.md", "agencies.md.j2", agencies=listing)
 
     meta = package_meta()
