@@ -130,8 +130,11 @@ def write_region_and_year_pages(pkg: Path, shell: Shell) -> None:
     rollups = pl.read_csv(data / "region_year_summary.csv", infer_schema_length=0).to_dicts()
     years = pl.read_csv(data / "year_summary.csv", infer_schema_length=0).to_dicts()
     env = _env()
+    by_region: dict[str, list[dict]] = {}  # every report under each of its three region prefixes
     for r in reports:
-        r["region_path"] = "/".join(r[k] or "未知" for k in ("province", "city", "district"))
+        parts = [r[k] or "未知" for k in ("province", "city", "district")]
+        for depth in (1, 2, 3):
+            by_region.setdefault("/".join(parts[:depth]), []).append(r)
     regions: dict[str, dict] = {}
     for row in rollups:
         regions.setdefault(row["region"], {"region": row["region"], "level": row["level"], "years": []})
@@ -140,7 +143,7 @@ def write_region_and_year_pages(pkg: Path, shell: Shell) -> None:
     for path, info in sorted(regions.items()):
         slug = region_slug(path)
         latest = max(int(y["year"]) for y in info["years"])
-        members = [r for r in reports if (r["region_path"] + "/").startswith(path + "/")]
+        members = by_region.get(path, [])
         latest_rows = [r for r in members if int(r["year"]) == latest]
         body = template.render(region=path, level=info["level"], years=info["years"], latest=latest,
                                rows=latest_rows, slug=slug)
