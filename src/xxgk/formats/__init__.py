@@ -144,10 +144,9 @@ def catalogue() -> Catalogue:
             else:
                 layout.append(_label(ApplicationRow, r, outcome=bool(r.get("outcome"))))
         items = tuple(
-            ProactiveItem(
-                code=i["code"],
-                label=i["label"],
-                aliases=tuple(i.get("aliases", ())),
+            _label(
+                ProactiveItem,
+                i,
                 clause=i["clause"],
                 measures=tuple(i["measures"]),
                 money_header=i.get("money_header"),

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import polars as pl
 
+from ..check import deadline
 from ..formats import catalogue
 from ..parse.report import Report
 from .identity import Agency
@@ -53,7 +54,7 @@ def core_rows(
         for r in reports:
             rid = report_id(a, r)
             fmt = cat.formats[r.template]
-            due = date(r.year + 1, cat.deadline_month, cat.deadline_day)
+            due = deadline(r.year, cat)
             out["reports"].append(
                 {
                     "report_id": rid,

@@ -25,7 +25,8 @@ from markupsafe import Markup
 from ..formats import catalogue
 from .downloads import FILES, citation, json_ld, make_downloads
 from ..package.identity import Agency
-from ..package.schemas import package_meta, resource_names
+from ..package.schemas import package_meta
+from ..package.writer import report_id
 from ..parse.normalize import CellStatus, CellValue
 from ..parse.report import Report
 from ..parse.tables import proceeding_label, row_labels
@@ -42,11 +43,14 @@ def build_site(pkg: Path, agencies: list[Agency], published: dict[str, list[Repo
     # Kept after the build: the repository's mkdocs.yml previews it with `mkdocs serve`.
     docs = out_dir / "build" / "docs"
     shutil.rmtree(docs, ignore_errors=True)
-    write_pages(pkg, agencies, published, docs)
+    # Read once, used by the home, agency, region and year pages.
+    summaries = pl.read_csv(pkg / "data" / "report_summary.csv", infer_schema_length=0).to_dicts()
+    summary = {r["report_id"]: r for r in summaries}
+    write_pages(pkg, agencies, published, docs, summary)
     run_mkdocs(docs, site_dir)
     shell = Shell(site_dir)
-    write_agency_pages(pkg, agencies, published, shell, reports_dir)
-    write_region_and_year_pages(pkg, shell)
+    write_agency_pages(agencies, published, shell, reports_dir, summary)
+    write_region_and_year_pages(pkg, shell, summaries)
     shell.write_search_entries()
 
 
@@ -87,12 +91,10 @@ class Shell:
         index_path.write_text(json.dumps(index, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
 
 
-def write_agency_pages(pkg: Path, agencies: list[Agency], published: dict[str, list[Report]],
-                       shell: Shell, reports_dir: Path) -> None:
+def write_agency_pages(agencies: list[Agency], published: dict[str, list[Report]], shell: Shell,
+                       reports_dir: Path, summary: dict[str, dict]) -> None:
     """Every agency page from one Jinja2 template in one pass (about a millisecond a page, where
     MkDocs takes about a hundred), with its downloads."""
-    summary = {r["report_id"]: r for r in pl.read_csv(pkg / "data" / "report_summary.csv",
-                                                       infer_schema_length=0).to_dicts()}
     cat = catalogue()
     rule_titles = {code: r.title for code, r in cat.rules.items()}
     template = _env().get_template("agency.html.j2")
@@ -103,10 +105,10 @@ def write_agency_pages(pkg: Path, agencies: list[Agency], published: dict[str, l
         year_views = []
         for r in sorted(chosen, key=lambda r: -r.year):
             source = reports_dir / r.source_file
-            source_name = f"{a.agency_id}-{r.year}{source.suffix or '.txt'}"
+            source_name = f"{report_id(a, r)}{source.suffix or '.txt'}"
             if source.exists():
                 shutil.copyfile(source, folder / source_name)
-            year_views.append(_year_view(r, summary.get(f"{a.agency_id}-{r.year}", {}), source_name))
+            year_views.append(_year_view(r, summary.get(report_id(a, r), {}), source_name))
         rows = _agency_rows(a, chosen)
         (folder / f"{a.agency_id}.csv").write_text(_agency_csv(rows), encoding="utf-8-sig")
         _agency_xlsx(a, chosen, folder / f"{a.agency_id}.xlsx")
@@ -122,11 +124,10 @@ def region_slug(path: str) -> str:
     return "-".join(_region_slug(p) for p in path.split("/"))
 
 
-def write_region_and_year_pages(pkg: Path, shell: Shell) -> None:
+def write_region_and_year_pages(pkg: Path, shell: Shell, reports: list[dict]) -> None:
     """A page per region (province, city, district) and per year: every agency side by side,
     and the region's totals across years."""
     data = pkg / "data"
-    reports = pl.read_csv(data / "report_summary.csv", infer_schema_length=0).to_dicts()
     rollups = pl.read_csv(data / "region_year_summary.csv", infer_schema_length=0).to_dicts()
     years = pl.read_csv(data / "year_summary.csv", infer_schema_length=0).to_dicts()
     env = _env()
@@ -172,12 +173,11 @@ def run_mkdocs(docs: Path, site_dir: Path) -> None:
     build(cfg)
 
 
-def write_pages(pkg: Path, agencies: list[Agency], published: dict[str, list[Report]], docs: Path) -> None:
+def write_pages(pkg: Path, agencies: list[Agency], published: dict[str, list[Report]], docs: Path,
+                summary: dict[str, dict]) -> None:
     env = _env()
     cat = catalogue()
     data = pkg / "data"
-    summary = {r["report_id"]: r for r in pl.read_csv(data / "report_summary.csv",
-                                                       infer_schema_length=0).to_dicts()}
     years = pl.read_csv(data / "year_summary.csv").to_dicts()
     docs.mkdir(parents=True)
     shutil.copytree(HERE / "assets", docs / "assets")
@@ -202,7 +202,7 @@ def write_pages(pkg: Path, agencies: list[Agency], published: dict[str, list[Rep
         listing.append({
             "agency_id": a.agency_id, "name": a.name, "region": _region(a),
             "years": "、".join(str(r.year) for r in chosen),
-            "latest_received": _int(summary.get(f"{a.agency_id}-{latest.year}", {}).get("received"))
+            "latest_received": _int(summary.get(report_id(a, latest), {}).get("received"))
             if latest else None,
             "errors": sum(r.error_count for r in chosen),
         })
@@ -294,9 +294,7 @@ def _shown(value, blank: bool) -> str:
     """A blank prints empty (CSS marks it 「空白」); a value not read prints 「—」."""
     if blank:
         return ""
-    if value is None:
-        return "—"
-    return str(int(value)) if float(value).is_integer() else f"{value:g}"
+    return "—" if value is None else _plain(value)
 
 
 def _year_view(r: Report, summary: dict, source_name: str) -> dict:
@@ -415,6 +413,7 @@ def _agency_xlsx(a: Agency, reports: list[Report], path: Path) -> None:
 
 
 def _plain(v) -> str:
+    """A number as published: integers without 「.0」, empty for null."""
     if v is None:
         return ""
     return str(int(v)) if float(v).is_integer() else str(v)
@@ -437,4 +436,4 @@ def _constraints(c: dict) -> str:
     return "；".join(parts)
 
 
-__all__ = ["build_site", "resource_names"]
+__all__ = ["build_site"]

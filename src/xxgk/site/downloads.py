@@ -40,7 +40,7 @@ def _duckdb_and_parquet(pkg: Path, target: Path, names: list[str]) -> None:
 
 
 def _workbook(pkg: Path, path: Path, names: list[str]) -> None:
-    book = xlsxwriter.Workbook(str(path), {"constant_memory": False})
+    book = xlsxwriter.Workbook(str(path))
     about = book.add_worksheet("说明")
     bold = book.add_format({"bold": True})
     meta = package_meta()
