@@ -23,6 +23,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
 from ..formats import catalogue
+from .charts import agency_charts, home_charts, summary_card
 from .downloads import FILES, citation, json_ld, make_downloads
 from ..package.identity import Agency
 from ..package.schemas import package_meta
@@ -109,10 +110,13 @@ def write_agency_pages(agencies: list[Agency], published: dict[str, list[Report]
             if source.exists():
                 shutil.copyfile(source, folder / source_name)
             year_views.append(_year_view(r, summary.get(report_id(a, r), {}), source_name))
+        by_year = {r.year: summary.get(report_id(a, r), {}) for r in chosen}
         rows = _agency_rows(a, chosen)
         (folder / f"{a.agency_id}.csv").write_text(_agency_csv(rows), encoding="utf-8-sig")
         _agency_xlsx(a, chosen, folder / f"{a.agency_id}.xlsx")
-        body = template.render(agency=a, region=_region(a), years=year_views, rule_titles=rule_titles)
+        body = template.render(agency=a, region=_region(a), region_slug=region_slug(_region_path(a)),
+                               years=year_views, rule_titles=rule_titles,
+                               card=summary_card(chosen, by_year), charts=agency_charts(chosen, by_year))
         findings = " ".join(f.message for r in chosen for f in r.findings if f.severity == "error")
         shell.pour(f"agencies/{a.agency_id}/", a.name, body, " ".join([_region(a), *a.aliases, findings]))
 
@@ -193,7 +197,7 @@ def write_pages(pkg: Path, agencies: list[Agency], published: dict[str, list[Rep
     dated = [r for r in reports if r.published_on]
     totals = _totals(years, agencies, reports)
     totals["dated_reports"] = len(dated)
-    page("index.md", "index.md.j2", totals=totals, years=years)
+    page("index.md", "index.md.j2", totals=totals, years=years, charts=home_charts(years))
 
     listing = []
     for a in agencies:
@@ -271,6 +275,13 @@ def _region(a: Agency) -> str:
         if p and p not in seen:
             seen.append(p)
     return "".join(seen) or "地区未知"
+
+
+def _region_path(a: Agency) -> str:
+    """The agency's deepest known region as region_year_summary names it (「湖北省/武汉市/硚口区」)."""
+    parts = [a.province, a.city, a.district]
+    depth = max((i + 1 for i, p in enumerate(parts) if p), default=1)
+    return "/".join(p or "未知" for p in parts[:depth])
 
 
 def _int(v):
