@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: build test lint format bench clean
+.PHONY: build test browser lint format bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -15,7 +15,11 @@ $(STAMP): pyproject.toml
 build: $(STAMP)
 	NO_MKDOCS_2_WARNING=1 $(BIN)/xxgk build --reports reports --out .
 
-test: $(STAMP)
+# Debian's Chromium for the browser tests (tests/test_browser.py), installed when missing.
+browser:
+	bash scripts/install_browser.sh
+
+test: $(STAMP) browser
 	NO_MKDOCS_2_WARNING=1 $(BIN)/python -m pytest -q
 
 lint: $(STAMP)

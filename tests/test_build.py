@@ -355,3 +355,37 @@ def test_region_and_year_pages_compare_every_agency_at_stable_urls(built):
     }
     assert {"regions/hubei-wuhan-qiaokou/", "years/2024/"} <= locations
     assert not any("_shell" in loc for loc in locations)
+
+
+def test_sitemap_lists_every_page_when_the_site_url_is_known(tmp_path, monkeypatch):
+    import gzip
+    import xml.etree.ElementTree as ET
+
+    import xxgk.site as site
+
+    result = build(REPORTS, tmp_path / "out", site_url="https://example.org/xxgk")
+    assert result.ok, result.failed
+    out = tmp_path / "out/site"
+    ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+    locs = [e.text for e in ET.parse(out / "sitemap.xml").findall(".//s:loc", ns)]
+    assert "https://example.org/xxgk/" in locs and "https://example.org/xxgk/method/" in locs
+    assert "https://example.org/xxgk/agencies/wuhan-qiaokou-danganguan/" in locs
+    assert "https://example.org/xxgk/regions/hubei-wuhan-qiaokou/" in locs
+    assert "https://example.org/xxgk/years/2024/" in locs
+    assert not any("_shell" in loc for loc in locs) and len(locs) == len(set(locs))
+    assert gzip.decompress((out / "sitemap.xml.gz").read_bytes()) == (out / "sitemap.xml").read_bytes()
+    page = (out / "agencies/wuhan-qiaokou-danganguan/index.html").read_text("utf-8")
+    assert '<link rel="canonical" href="https://example.org/xxgk/agencies/wuhan-qiaokou-danganguan/">' in page
+
+    # Past the protocol's 50,000 URLs a file, sitemap.xml becomes an index of several files.
+    monkeypatch.setattr(site, "SITEMAP_LIMIT", 7)
+    site.write_sitemaps(
+        out,
+        "https://example.org/xxgk/",
+        [loc[len("https://example.org/xxgk/") :] for loc in locs],
+        "2025-01-13",
+    )
+    index = [e.text for e in ET.parse(out / "sitemap.xml").findall(".//s:sitemap/s:loc", ns)]
+    assert index == [f"https://example.org/xxgk/sitemap-{n}.xml" for n in (1, 2, 3)]
+    parts = [e.text for n in (1, 2, 3) for e in ET.parse(out / f"sitemap-{n}.xml").findall(".//s:loc", ns)]
+    assert parts == sorted(locs)

@@ -42,7 +42,16 @@ def main() -> None:
 @click.option("--strict", is_flag=True, help="任何无法读取的报告或 error 级检查结果都使构建失败。")
 @click.option("--no-site", is_flag=True, help="只生成数据包，不生成网站。")
 @click.option("--workers", type=int, default=None, help="解析进程数（默认：CPU 核数）。")
-def build(reports_dir: Path, out_dir: Path, strict: bool, no_site: bool, workers: int | None) -> None:
+@click.option(
+    "--site-url",
+    envvar="XXGK_SITE_URL",
+    default=None,
+    help="网站发布地址（如 https://example.org/xxgk/），用于 sitemap.xml 与规范链接"
+    "；也可用环境变量 XXGK_SITE_URL。",
+)
+def build(
+    reports_dir: Path, out_dir: Path, strict: bool, no_site: bool, workers: int | None, site_url: str | None
+) -> None:
     """解析全部报告，生成并校验数据包、汇总与网站。"""
     from .pipeline import build as run_build
 
@@ -62,7 +71,13 @@ def build(reports_dir: Path, out_dir: Path, strict: bool, no_site: bool, workers
             return lambda: bar.advance(task)
 
         result = run_build(
-            reports_dir, out_dir, strict=strict, site=not no_site, workers=workers, progress=progress
+            reports_dir,
+            out_dir,
+            strict=strict,
+            site=not no_site,
+            workers=workers,
+            progress=progress,
+            site_url=site_url,
         )
     _summary(result, out_dir, not no_site)
     if not result.ok:

@@ -135,6 +135,7 @@ def build(
     site: bool = True,
     workers: int | None = None,
     progress=None,
+    site_url: str | None = None,
 ) -> BuildResult:
     """Run every stage. `progress(stage, total)` returns a tick callable (or None)."""
     result = BuildResult()
@@ -218,7 +219,7 @@ def build(
         from .site import build_site
 
         t = time.perf_counter()
-        build_site(pkg, agencies, published, staging / "site", out_dir, reports_dir)
+        build_site(pkg, agencies, published, staging / "site", out_dir, reports_dir, site_url=site_url)
         result.timings["site"] = time.perf_counter() - t
 
     if strict and (result.skipped or result.errors):

@@ -40,7 +40,7 @@ def _env() -> Environment:
 
 
 def build_site(pkg: Path, agencies: list[Agency], published: dict[str, list[Report]],
-               site_dir: Path, out_dir: Path, reports_dir: Path) -> None:
+               site_dir: Path, out_dir: Path, reports_dir: Path, site_url: str | None = None) -> None:
     # Kept after the build: the repository's mkdocs.yml previews it with `mkdocs serve`.
     docs = out_dir / "build" / "docs"
     shutil.rmtree(docs, ignore_errors=True)
@@ -48,11 +48,15 @@ def build_site(pkg: Path, agencies: list[Agency], published: dict[str, list[Repo
     summaries = pl.read_csv(pkg / "data" / "report_summary.csv", infer_schema_length=0).to_dicts()
     summary = {r["report_id"]: r for r in summaries}
     write_pages(pkg, agencies, published, docs, summary)
-    run_mkdocs(docs, site_dir)
+    run_mkdocs(docs, site_dir, site_url)
     shell = Shell(site_dir)
     write_agency_pages(agencies, published, shell, reports_dir, summary)
     write_region_and_year_pages(pkg, shell, summaries)
     shell.write_search_entries()
+    if site_url:
+        created = json.loads((pkg / "datapackage.json").read_text("utf-8"))["created"]
+        write_sitemaps(site_dir, site_url, _mkdocs_pages(docs)
+                       + [e["location"] for e in shell.entries], created[:10])
 
 
 SHELL = "_shell"
@@ -167,14 +171,61 @@ def _segment(text: str) -> str:
                   text)
 
 
-def run_mkdocs(docs: Path, site_dir: Path) -> None:
+def run_mkdocs(docs: Path, site_dir: Path, site_url: str | None = None) -> None:
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
 
+    extra = {"site_url": site_url.rstrip("/") + "/"} if site_url else {}
     cfg = load_config(config_file=str(HERE / "mkdocs.yml"), docs_dir=str(docs),
-                      site_dir=str(site_dir))
+                      site_dir=str(site_dir), **extra)
     build(cfg)
+
+
+def _mkdocs_pages(docs: Path) -> list[str]:
+    """The pages MkDocs built, as locations (「」, 「data/」, 「regions/」), the shell left out."""
+    pages = []
+    for md in sorted(docs.rglob("*.md")):
+        rel = md.relative_to(docs).as_posix()
+        if SHELL in rel:
+            continue
+        rel = rel.removesuffix(".md")
+        pages.append("" if rel == "index" else rel.removesuffix("/index").removesuffix("index") + "/")
+    return pages
+
+
+SITEMAP_LIMIT = 50_000  # URLs per sitemap file (sitemaps.org)
+
+
+def write_sitemaps(site_dir: Path, site_url: str, locations: list[str], lastmod: str) -> None:
+    """sitemap.xml for every page, agency pages included (MkDocs only knows its own pages). Past
+    50,000 pages it becomes a sitemap index over sitemap-1.xml, sitemap-2.xml, …"""
+    import gzip
+    from xml.sax.saxutils import escape
+
+    base = site_url.rstrip("/") + "/"
+
+    def urlset(locs: list[str]) -> str:
+        urls = "".join(f"<url><loc>{escape(base + loc)}</loc><lastmod>{lastmod}</lastmod></url>\n" for loc in locs)
+        return ('<?xml version="1.0" encoding="UTF-8"?>\n'
+                f'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n{urls}</urlset>\n')
+
+    locations = sorted(set(locations))
+    for old in site_dir.glob("sitemap*.xml*"):
+        old.unlink()
+    if len(locations) <= SITEMAP_LIMIT:
+        files = {"sitemap.xml": urlset(locations)}
+    else:
+        chunks = [locations[i:i + SITEMAP_LIMIT] for i in range(0, len(locations), SITEMAP_LIMIT)]
+        files = {f"sitemap-{n}.xml": urlset(c) for n, c in enumerate(chunks, 1)}
+        index = "".join(f"<sitemap><loc>{escape(base + name)}</loc><lastmod>{lastmod}</lastmod></sitemap>\n"
+                        for name in files)
+        files["sitemap.xml"] = ('<?xml version="1.0" encoding="UTF-8"?>\n'
+                                '<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
+                                f"{index}</sitemapindex>\n")
+    for name, text in files.items():
+        (site_dir / name).write_text(text, encoding="utf-8")
+        (site_dir / f"{name}.gz").write_bytes(gzip.compress(text.encode("utf-8"), mtime=0))
 
 
 def write_pages(pkg: Path, agencies: list[Agency], published: dict[str, list[Report]], docs: Path,
