@@ -162,7 +162,13 @@ def test_agency_page_loads_with_summary_card_charts_and_downloads(browser, seed_
 def test_searching_a_chinese_name_finds_the_agency_page(browser, seed_site):
     visit = Visit(browser, seed_site, "")
     page = visit.page
+    page.focus("input.md-search__input")
+    # Material's search worker loads the index first; typing before it is ready is dropped.
+    page.wait_for_function(
+        "!document.querySelector('.md-search-result__meta').textContent.includes('初始化')", timeout=15_000
+    )
     page.fill("input.md-search__input", "档案馆")
+    page.keyboard.press("End")  # Material searches on keyup, which inserted Chinese text does not send
     page.wait_for_selector(".md-search-result__item a", timeout=15_000)
     hits = page.eval_on_selector_all(".md-search-result__item a", "as => as.map(a => a.href)")
     assert f"/agencies/{ARCHIVE}/" in [urlsplit(h).path for h in hits], hits
