@@ -191,10 +191,10 @@ def test_agency_list_filters_as_you_type_and_tables_sort(browser, seed_site):
     assert visible == ["武汉市硚口区档案馆"]
     assert page.inner_text("#xx-count") == "1"
     page.goto(seed_site + "years/2024/", wait_until="networkidle")
-    names = "table.xx-sortable tbody tr td:first-child"
-    page.click("table.xx-sortable thead th:nth-child(1)")
+    names = "#agencies ~ table.xx-sortable tbody tr td:first-child"
+    page.click("#agencies ~ table.xx-sortable thead th:nth-child(1)")
     first = page.eval_on_selector_all(names, "ts => ts.map(t => t.textContent)")
-    page.click("table.xx-sortable thead th:nth-child(1)")
+    page.click("#agencies ~ table.xx-sortable thead th:nth-child(1)")
     again = page.eval_on_selector_all(names, "ts => ts.map(t => t.textContent)")
     assert len(first) > 1 and again == list(reversed(first))
     assert visit.problems == []

@@ -389,3 +389,49 @@ def test_sitemap_lists_every_page_when_the_site_url_is_known(tmp_path, monkeypat
     assert index == [f"https://example.org/xxgk/sitemap-{n}.xml" for n in (1, 2, 3)]
     parts = [e.text for n in (1, 2, 3) for e in ET.parse(out / f"sitemap-{n}.xml").findall(".//s:loc", ns)]
     assert parts == sorted(locs)
+
+
+def test_comparison_pages_split_by_region_past_the_page_size(tmp_path, monkeypatch):
+    """At national scale a year or a province is too long for one table: the page compares the
+    sub-regions and each sub-region's page compares its agencies."""
+    import re
+
+    import xxgk.site as site
+    from xxgk.synth import corpus
+
+    reports = tmp_path / "reports"
+    reports.mkdir()
+    for k, (rep, _) in enumerate(corpus(200, seed=3)):
+        (reports / f"{k:04d}.txt").write_text(rep.render(), encoding="utf-8")
+    monkeypatch.setattr(site, "PAGE_ROWS", 10)
+    result = build(reports, tmp_path / "out", workers=1)
+    assert result.ok, result.failed
+    out = tmp_path / "out/site"
+    summary = read_csv(tmp_path / "out/datapackage/data/report_summary.csv")
+    latest = [r for r in summary if r["year"] == "2024"]
+    assert len(latest) == 50
+
+    year_page = (out / "years/2024/index.html").read_text("utf-8")
+    assert "按省级地区分页" in year_page and "../../agencies/" not in year_page
+    province_pages = re.findall(r'href="\.\./(2024-[a-z-]+)/"', year_page)
+    assert province_pages
+    listed = []
+    for slug in province_pages:
+        page = (out / "years" / slug / "index.html").read_text("utf-8")
+        listed += re.findall(r'href="\.\./\.\./agencies/([a-z0-9-]+)/"', page)
+    assert sorted(listed) == sorted(
+        r["agency_id"] for r in latest
+    )  # every agency once, on its province's page
+
+    province = latest[0]["province"]
+    slug = site.region_slug(province)
+    page = (out / "regions" / slug / "index.html").read_text("utf-8")
+    assert "下级地区" in page and "没有直属于本级的机关" in page
+    district = "/".join([latest[0]["province"], latest[0]["city"], latest[0]["district"]])
+    page = (out / "regions" / site.region_slug(district) / "index.html").read_text("utf-8")
+    here = {
+        r["agency_id"]
+        for r in latest
+        if (r["province"], r["city"], r["district"]) == tuple(district.split("/"))
+    }
+    assert set(re.findall(r'href="\.\./\.\./agencies/([a-z0-9-]+)/"', page)) == here
