@@ -11,9 +11,11 @@ import csv
 import html
 import io
 import json
+import multiprocessing
 import re
 import os
 import shutil
+from concurrent.futures import ProcessPoolExecutor
 from importlib import resources
 from pathlib import Path
 
@@ -24,7 +26,7 @@ from markupsafe import Markup
 
 from ..formats import catalogue
 from .charts import agency_charts, home_charts, summary_card
-from .downloads import FILES, citation, json_ld, make_downloads
+from .downloads import FILES, citation, json_ld, make_downloads, write_workbook
 from ..package.identity import Agency
 from ..package.schemas import package_meta
 from ..package.writer import report_id
@@ -47,12 +49,18 @@ def build_site(pkg: Path, agencies: list[Agency], published: dict[str, list[Repo
     # Read once, used by the home, agency, region and year pages.
     summaries = pl.read_csv(pkg / "data" / "report_summary.csv", infer_schema_length=0).to_dicts()
     summary = {r["report_id"]: r for r in summaries}
-    write_pages(pkg, agencies, published, docs, summary)
-    run_mkdocs(docs, site_dir, site_url)
-    shell = Shell(site_dir)
-    write_agency_pages(agencies, published, shell, reports_dir, summary)
-    write_region_and_year_pages(pkg, shell, summaries)
-    shell.write_search_entries()
+    # The data workbook is written by a second process while this one writes the pages ("spawn":
+    # polars' threads make a forked child unsafe).
+    workbook_part = docs.parent / f"{FILES['xlsx']}.part"
+    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool:
+        workbook = pool.submit(write_workbook, pkg, workbook_part)
+        write_pages(pkg, agencies, published, docs, summary)
+        run_mkdocs(docs, site_dir, site_url)
+        shell = Shell(site_dir)
+        write_agency_pages(agencies, published, shell, reports_dir, summary)
+        write_region_and_year_pages(pkg, shell, summaries)
+        shell.write_search_entries()
+        os.replace(workbook.result(), site_dir / "downloads" / FILES["xlsx"])
     if site_url:
         created = json.loads((pkg / "datapackage.json").read_text("utf-8"))["created"]
         write_sitemaps(site_dir, site_url, _mkdocs_pages(docs)
