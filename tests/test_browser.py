@@ -220,3 +220,22 @@ def test_script_in_a_report_shows_as_text_and_never_runs(browser, serve, tmp_pat
     # No dialog opened and the broken image was never requested.
     assert visit.problems == []
     visit.page.close()
+
+
+def test_region_page_compares_agencies_and_charts_the_regions_years(browser, seed_site):
+    visit = Visit(browser, seed_site, "regions/hubei-wuhan-qiaokou/")
+    page = visit.page
+    assert [c["id"] for c in visit.charts()] == ["chart-outcomes", "chart-shares", "chart-reports"]
+    agencies = page.eval_on_selector_all(
+        "#agencies ~ table tbody tr td:first-child", "ts => ts.map(t => t.textContent)"
+    )
+    assert "武汉市硚口区档案馆" in agencies and len(agencies) == 4  # the four 硚口区 seeds
+    page.click("article a[href='../hubei-wuhan/']")  # up to the city, which compares its districts
+    page.wait_for_load_state("networkidle")
+    assert urlsplit(page.url).path == "/regions/hubei-wuhan/"
+    districts = page.eval_on_selector(  # the first table after the heading
+        "#subregions ~ table", "t => Array.from(t.tBodies[0].rows, r => r.cells[0].textContent)"
+    )
+    assert sorted(districts) == ["新洲区", "硚口区"]
+    assert visit.problems == []
+    page.close()

@@ -168,13 +168,19 @@ def write_region_and_year_pages(pkg: Path, shell: Shell, reports: list[dict]) ->
     for path, info in sorted(regions.items()):
         slug = region_slug(path)
         latest = str(max(int(y["year"]) for y in info["years"]))
-        latest_rows = [r for r in by_region.get(path, []) if r["year"] == latest]
+        newest: dict[str, dict] = {}  # each agency's most recent report: every agency appears
+        for r in by_region.get(path, []):
+            if r["agency_id"] not in newest or int(r["year"]) > int(newest[r["agency_id"]]["year"]):
+                newest[r["agency_id"]] = r
+        latest_rows = sorted(newest.values(), key=lambda r: r["agency_name"])
         split = len(latest_rows) > PAGE_ROWS
         if split:  # only the agencies placed at this level; the rest are on the sub-regions' pages
             latest_rows = [r for r in latest_rows if _home_region(r) == path]
+        parent = path.rpartition("/")[0]
         body = template.render(region=path, level=info["level"], years=info["years"], latest=latest,
                                rows=latest_rows, split=split, subregions=children.get((path, latest), []),
-                               slug=slug)
+                               slug=slug, parent=parent, parent_slug=region_slug(parent) if parent else "",
+                               charts=home_charts(info["years"]))
         shell.pour(f"regions/{slug}/", path.replace("/", ""), body, path)
     template = env.get_template("year.html.j2")
     for y in years:
