@@ -15,7 +15,7 @@ import multiprocessing
 import re
 import os
 import shutil
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from importlib import resources
 from pathlib import Path
 
@@ -49,17 +49,20 @@ def build_site(pkg: Path, agencies: list[Agency], published: dict[str, list[Repo
     # Read once, used by the home, agency, region and year pages.
     summaries = pl.read_csv(pkg / "data" / "report_summary.csv", infer_schema_length=0).to_dicts()
     summary = {r["report_id"]: r for r in summaries}
-    # The data workbook is written by a second process while this one writes the pages ("spawn":
-    # polars' threads make a forked child unsafe).
+    # Excel files are the slowest part of the site (xlsxwriter is pure Python): the data workbook
+    # and the agencies' workbooks are written by two more processes while this one writes the
+    # pages ("spawn": polars' threads make a forked child unsafe).
     workbook_part = docs.parent / f"{FILES['xlsx']}.part"
-    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool:
+    with ProcessPoolExecutor(2, mp_context=multiprocessing.get_context("spawn")) as pool:
         workbook = pool.submit(write_workbook, pkg, workbook_part)
         write_pages(pkg, agencies, published, docs, summary)
         run_mkdocs(docs, site_dir, site_url)
         shell = Shell(site_dir)
-        write_agency_pages(agencies, published, shell, reports_dir, summary)
+        agency_workbooks = write_agency_pages(agencies, published, shell, reports_dir, summary, pool)
         write_region_and_year_pages(pkg, shell, summaries)
         shell.write_search_entries()
+        for done in agency_workbooks:
+            done.result()
         os.replace(workbook.result(), site_dir / "downloads" / FILES["xlsx"])
     if site_url:
         created = json.loads((pkg / "datapackage.json").read_text("utf-8"))["created"]
@@ -105,12 +108,15 @@ class Shell:
 
 
 def write_agency_pages(agencies: list[Agency], published: dict[str, list[Report]], shell: Shell,
-                       reports_dir: Path, summary: dict[str, dict]) -> None:
+                       reports_dir: Path, summary: dict[str, dict], pool: Executor) -> list[Future]:
     """Every agency page from one Jinja2 template in one pass (about a millisecond a page, where
-    MkDocs takes about a hundred), with its downloads."""
+    MkDocs takes about a hundred), with its downloads; the workbooks are sent to `pool`, and the
+    returned futures say when they are written."""
     cat = catalogue()
     rule_titles = {code: r.title for code, r in cat.rules.items()}
     template = _env().get_template("agency.html.j2")
+    workbooks: list[Future] = []
+    batch: list[tuple[Agency, list[Report], Path]] = []
     for a in agencies:
         chosen = published[a.agency_id]
         folder = shell.site_dir / "agencies" / a.agency_id
@@ -125,12 +131,26 @@ def write_agency_pages(agencies: list[Agency], published: dict[str, list[Report]
         by_year = {r.year: summary.get(report_id(a, r), {}) for r in chosen}
         rows = _agency_rows(a, chosen)
         (folder / f"{a.agency_id}.csv").write_text(_agency_csv(rows), encoding="utf-8-sig")
-        _agency_xlsx(a, chosen, folder / f"{a.agency_id}.xlsx")
+        batch.append((a, chosen, folder / f"{a.agency_id}.xlsx"))
+        if len(batch) == XLSX_BATCH:
+            workbooks.append(pool.submit(_agency_workbooks, batch))
+            batch = []
         body = template.render(agency=a, region=_region(a), region_slug=region_slug(_region_path(a)),
                                years=year_views, rule_titles=rule_titles,
                                card=summary_card(chosen, by_year), charts=agency_charts(chosen, by_year))
         findings = " ".join(f.message for r in chosen for f in r.findings if f.severity == "error")
         shell.pour(f"agencies/{a.agency_id}/", a.name, body, " ".join([_region(a), *a.aliases, findings]))
+    if batch:
+        workbooks.append(pool.submit(_agency_workbooks, batch))
+    return workbooks
+
+
+XLSX_BATCH = 50  # agencies' workbooks per task sent to another process
+
+
+def _agency_workbooks(batch: list[tuple[Agency, list[Report], Path]]) -> None:
+    for a, reports, path in batch:
+        _agency_xlsx(a, reports, path)
 
 
 def region_slug(path: str) -> str:
