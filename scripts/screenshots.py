@@ -7,29 +7,14 @@
 from __future__ import annotations
 
 import argparse
-import functools
 import shutil
-import threading
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
-FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+from xxgk.site.preview import CHROMIUM_FLAGS, serve
+
 OUT = Path(__file__).resolve().parents[1] / "docs" / "screenshots"
-
-
-class _Quiet(SimpleHTTPRequestHandler):
-    def log_message(self, *args) -> None:
-        pass
 
 
 def main() -> None:
@@ -37,12 +22,11 @@ def main() -> None:
     ap.add_argument("site", type=Path)
     ap.add_argument("agency_id")
     args = ap.parse_args()
-    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(args.site)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    base = f"http://127.0.0.1:{server.server_address[1]}/"
     OUT.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=shutil.which("chromium"), headless=True, args=FLAGS)
+    with serve(args.site) as base, sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=shutil.which("chromium"), headless=True, args=CHROMIUM_FLAGS
+        )
         for name, path, height in (("home", "", 1300), ("agency", f"agencies/{args.agency_id}/", 1900)):
             page = browser.new_page(viewport={"width": 1280, "height": height})
             page.goto(base + path, wait_until="networkidle")
@@ -50,7 +34,6 @@ def main() -> None:
             page.screenshot(path=OUT / f"{name}.png")
             print(OUT / f"{name}.png")
         browser.close()
-    server.shutdown()
 
 
 if __name__ == "__main__":

@@ -6,12 +6,9 @@ tests fail rather than skip, saying how to get it.
 
 from __future__ import annotations
 
-import functools
 import os
 import shutil
-import threading
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
+from contextlib import ExitStack
 from urllib.parse import urlsplit
 
 import pytest
@@ -20,17 +17,8 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import sync_playwright
 
 from xxgk.pipeline import build
+from xxgk.site import preview
 
-# Chromium on a machine whose network is closed: without these it keeps trying to reach Google.
-FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 ARCHIVE = "wuhan-qiaokou-danganguan"  # 武汉市硚口区档案馆, seed 005
 
 
@@ -44,25 +32,11 @@ def chromium_path() -> str:
     return path
 
 
-class _Quiet(SimpleHTTPRequestHandler):
-    def log_message(self, *args) -> None:
-        pass
-
-
 @pytest.fixture(scope="module")
 def serve():
-    """Serve folders on 127.0.0.1 (a port of the system's choosing); yields a function folder → URL."""
-    servers = []
-
-    def start(folder: Path) -> str:
-        server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(folder)))
-        threading.Thread(target=server.serve_forever, daemon=True).start()
-        servers.append(server)
-        return f"http://127.0.0.1:{server.server_address[1]}/"
-
-    yield start
-    for s in servers:
-        s.shutdown()
+    """Serve folders on 127.0.0.1; yields a function folder → URL."""
+    with ExitStack() as stack:
+        yield lambda folder: stack.enter_context(preview.serve(folder))
 
 
 @pytest.fixture(scope="module")
@@ -81,7 +55,7 @@ def browser(tmp_path_factory):
             str(tmp_path_factory.mktemp("chromium-profile")),  # a fresh profile each run
             executable_path=chromium_path(),
             headless=True,
-            args=FLAGS,
+            args=preview.CHROMIUM_FLAGS,
             viewport={"width": 1280, "height": 900},
         )
         yield context
