@@ -155,8 +155,14 @@ def test_searching_a_chinese_name_finds_the_agency_page(browser, seed_site):
 
 
 def test_agency_list_filters_as_you_type_and_tables_sort(browser, seed_site):
-    visit = Visit(browser, seed_site, "agencies/")
+    visit = Visit(browser, seed_site, "")
     page = visit.page
+    page.fill("form.xx-find input", "档案馆")  # the home page's way in by agency
+    page.press("form.xx-find input", "Enter")
+    page.wait_for_load_state("networkidle")
+    assert urlsplit(page.url).path == "/agencies/" and page.input_value("#xx-filter") == "档案馆"
+    page.fill("#xx-filter", "硚口")
+    assert page.inner_text("#xx-count") == "4"
     page.fill("#xx-filter", "档案馆")
     visible = page.eval_on_selector_all(
         "#xx-agencies tbody tr",
@@ -211,5 +217,17 @@ def test_region_page_compares_agencies_and_charts_the_regions_years(browser, see
         "#subregions ~ table", "t => Array.from(t.tBodies[0].rows, r => r.cells[0].textContent)"
     )
     assert sorted(districts) == ["新洲区", "硚口区"]
+    assert visit.problems == []
+    page.close()
+
+
+@pytest.mark.parametrize("path", ["", f"agencies/{ARCHIVE}/", "regions/hubei-wuhan/", "years/2024/", "data/"])
+def test_pages_fit_a_phone_screen(browser, seed_site, path):
+    """Wide tables scroll inside themselves; the page itself never scrolls sideways at 390 px."""
+    visit = Visit(browser, seed_site, path)
+    page = visit.page
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.wait_for_timeout(300)  # charts redraw on resize
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
     assert visit.problems == []
     page.close()

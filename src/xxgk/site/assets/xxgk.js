@@ -1,10 +1,11 @@
-// The agency list filters as you type (no library, nothing loaded from elsewhere).
+// The agency list filters as you type (no library, nothing loaded from elsewhere); the home
+// page's 「查找机关」 box arrives here as ?q=….
 document$.subscribe(function () {
   var input = document.getElementById("xx-filter");
   if (!input) return;
   var rows = Array.prototype.slice.call(document.querySelectorAll("#xx-agencies tbody tr"));
   var count = document.getElementById("xx-count");
-  input.addEventListener("input", function () {
+  function apply() {
     var q = input.value.trim();
     var shown = 0;
     rows.forEach(function (tr) {
@@ -13,7 +14,13 @@ document$.subscribe(function () {
       if (hit) shown++;
     });
     if (count) count.textContent = shown;
-  });
+  }
+  input.addEventListener("input", apply);
+  var asked = new URLSearchParams(window.location.search).get("q");
+  if (asked) {
+    input.value = asked;
+    apply();
+  }
 });
 
 // Tables marked xx-sortable sort by a column when its header is clicked (numbers as numbers).
