@@ -361,7 +361,7 @@ def test_sitemap_lists_every_page_when_the_site_url_is_known(tmp_path, monkeypat
     import gzip
     import xml.etree.ElementTree as ET
 
-    import xxgk.site as site
+    from xxgk.site import sitemap
 
     result = build(REPORTS, tmp_path / "out", site_url="https://example.org/xxgk")
     assert result.ok, result.failed
@@ -378,8 +378,8 @@ def test_sitemap_lists_every_page_when_the_site_url_is_known(tmp_path, monkeypat
     assert '<link rel="canonical" href="https://example.org/xxgk/agencies/wuhan-qiaokou-danganguan/">' in page
 
     # Past the protocol's 50,000 URLs a file, sitemap.xml becomes an index of several files.
-    monkeypatch.setattr(site, "SITEMAP_LIMIT", 7)
-    site.write_sitemaps(
+    monkeypatch.setattr(sitemap, "SITEMAP_LIMIT", 7)
+    sitemap.write_sitemaps(
         out,
         "https://example.org/xxgk/",
         [loc[len("https://example.org/xxgk/") :] for loc in locs],
@@ -396,14 +396,15 @@ def test_comparison_pages_split_by_region_past_the_page_size(tmp_path, monkeypat
     sub-regions and each sub-region's page compares its agencies."""
     import re
 
-    import xxgk.site as site
+    from xxgk.site import compare_pages
+    from xxgk.site.compare_pages import region_slug
     from xxgk.synth import corpus
 
     reports = tmp_path / "reports"
     reports.mkdir()
     for k, (rep, _) in enumerate(corpus(200, seed=3)):
         (reports / f"{k:04d}.txt").write_text(rep.render(), encoding="utf-8")
-    monkeypatch.setattr(site, "PAGE_ROWS", 10)
+    monkeypatch.setattr(compare_pages, "PAGE_ROWS", 10)
     result = build(reports, tmp_path / "out", workers=1)
     assert result.ok, result.failed
     out = tmp_path / "out/site"
@@ -424,11 +425,11 @@ def test_comparison_pages_split_by_region_past_the_page_size(tmp_path, monkeypat
     )  # every agency once, on its province's page
 
     province = latest[0]["province"]
-    slug = site.region_slug(province)
+    slug = region_slug(province)
     page = (out / "regions" / slug / "index.html").read_text("utf-8")
     assert "下级地区" in page and "没有直属于本级的机关" in page
     district = "/".join([latest[0]["province"], latest[0]["city"], latest[0]["district"]])
-    page = (out / "regions" / site.region_slug(district) / "index.html").read_text("utf-8")
+    page = (out / "regions" / region_slug(district) / "index.html").read_text("utf-8")
     here = {
         r["agency_id"]
         for r in latest

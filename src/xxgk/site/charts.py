@@ -14,8 +14,15 @@ from ..package.schemas import schema
 from ..parse.report import Report
 
 # report_summary / year_summary columns: how requests were answered, in the national order.
-OUTCOME_FIELDS = ["granted", "partially_granted", "denied", "unavailable", "rejected", "other_processing",
-                  "carried_forward"]
+OUTCOME_FIELDS = [
+    "granted",
+    "partially_granted",
+    "denied",
+    "unavailable",
+    "rejected",
+    "other_processing",
+    "carried_forward",
+]
 
 
 @dataclass
@@ -54,15 +61,36 @@ def home_charts(years: list[dict]) -> list[Chart]:
     titles = _titles("year_summary")
     rows = sorted(years, key=lambda y: int(y["year"]))
     return [
-        Chart("chart-outcomes", "历年申请办理结果（件）", ["年度", *(titles[f] for f in OUTCOME_FIELDS)],
-              [[y["year"], *(_num(y[f]) for f in OUTCOME_FIELDS)] for y in rows], stack=True),
-        Chart("chart-shares", "历年公开比例与复议诉讼纠错率", ["年度", titles["granted_share"], titles["corrected_share"]],
-              [[y["year"], _share(y["granted_share"]), _share(y["corrected_share"])] for y in rows],
-              kind="line", percent=True),
-        Chart("chart-reports", "历年报告：按时发布、逾期与有算术错误（份）",
-              ["年度", titles["on_time_reports"], titles["late_reports"], titles["reports_with_errors"]],
-              [[y["year"], _num(y["on_time_reports"]), _num(y["late_reports"]), _num(y["reports_with_errors"])]
-               for y in rows], unit="份"),
+        Chart(
+            "chart-outcomes",
+            "历年申请办理结果（件）",
+            ["年度", *(titles[f] for f in OUTCOME_FIELDS)],
+            [[y["year"], *(_num(y[f]) for f in OUTCOME_FIELDS)] for y in rows],
+            stack=True,
+        ),
+        Chart(
+            "chart-shares",
+            "历年公开比例与复议诉讼纠错率",
+            ["年度", titles["granted_share"], titles["corrected_share"]],
+            [[y["year"], _share(y["granted_share"]), _share(y["corrected_share"])] for y in rows],
+            kind="line",
+            percent=True,
+        ),
+        Chart(
+            "chart-reports",
+            "历年报告：按时发布、逾期与有算术错误（份）",
+            ["年度", titles["on_time_reports"], titles["late_reports"], titles["reports_with_errors"]],
+            [
+                [
+                    y["year"],
+                    _num(y["on_time_reports"]),
+                    _num(y["late_reports"]),
+                    _num(y["reports_with_errors"]),
+                ]
+                for y in rows
+            ],
+            unit="份",
+        ),
     ]
 
 
@@ -73,12 +101,20 @@ def agency_charts(reports: list[Report], summaries: dict[int, dict]) -> list[Cha
     titles = _titles("report_summary")
     ordered = sorted(reports, key=lambda r: r.year)
     return [
-        Chart("chart-applicants", "历年新收申请（按申请人类型，件）", ["年度", *(a.label for a in applicants)],
-              [[r.year, *(r.applications["received"][a.code].value for a in applicants)] for r in ordered],
-              stack=True),
-        Chart("chart-outcomes", "历年申请办理结果（件）", ["年度", *(titles[f] for f in OUTCOME_FIELDS)],
-              [[r.year, *(_num(summaries.get(r.year, {}).get(f)) for f in OUTCOME_FIELDS)] for r in ordered],
-              stack=True),
+        Chart(
+            "chart-applicants",
+            "历年新收申请（按申请人类型，件）",
+            ["年度", *(a.label for a in applicants)],
+            [[r.year, *(r.applications["received"][a.code].value for a in applicants)] for r in ordered],
+            stack=True,
+        ),
+        Chart(
+            "chart-outcomes",
+            "历年申请办理结果（件）",
+            ["年度", *(titles[f] for f in OUTCOME_FIELDS)],
+            [[r.year, *(_num(summaries.get(r.year, {}).get(f)) for f in OUTCOME_FIELDS)] for r in ordered],
+            stack=True,
+        ),
     ]
 
 
@@ -135,18 +171,24 @@ def summary_card(reports: list[Report], summaries: dict[int, dict]) -> SummaryCa
     def share(key: str, label: str, note: str) -> Figure:
         v, b = _num(now.get(key)), _num(before.get(key))
         change, trend = _points_change(v, b)
-        return Figure(label, "—" if v is None else f"{v * 100:.1f}%", change, trend, "" if v is not None else note)
+        return Figure(
+            label, "—" if v is None else f"{v * 100:.1f}%", change, trend, "" if v is not None else note
+        )
 
     on_time = now.get("on_time")
     published = latest.published_on.isoformat() if latest.published_on else None
     timeliness = Figure("发布", {"true": "按时", "false": "逾期"}.get(on_time, "日期未注明"), published or "")
     errors = Figure("检查", f"{latest.error_count} 处错误", f"{latest.warning_count} 条提示")
-    return SummaryCard(latest.year, prev.year if prev else None, [
-        count("received", "新收申请", "件"),
-        share("granted_share", "予以公开或部分公开", "本年没有办结的申请"),
-        count("reviews", "行政复议", "件"),
-        count("lawsuits", "行政诉讼", "件"),
-        share("corrected_share", "复议诉讼纠错率", "本年没有审结的复议诉讼"),
-        timeliness,
-        errors,
-    ])
+    return SummaryCard(
+        latest.year,
+        prev.year if prev else None,
+        [
+            count("received", "新收申请", "件"),
+            share("granted_share", "予以公开或部分公开", "本年没有办结的申请"),
+            count("reviews", "行政复议", "件"),
+            count("lawsuits", "行政诉讼", "件"),
+            share("corrected_share", "复议诉讼纠错率", "本年没有审结的复议诉讼"),
+            timeliness,
+            errors,
+        ],
+    )

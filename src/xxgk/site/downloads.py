@@ -57,20 +57,27 @@ def _workbook(pkg: Path, path: Path, names: list[str]) -> None:
     bold = book.add_format({"bold": True})
     meta = package_meta()
     about.write(0, 0, meta["title"], bold)
-    about.write(1, 0, f"版本 {meta['version']} · 许可 {meta['licenses'][0]['name']} · 每个资源一个工作表，字段说明如下。")
+    about.write(
+        1,
+        0,
+        f"版本 {meta['version']} · 许可 {meta['licenses'][0]['name']} · 每个资源一个工作表，字段说明如下。",
+    )
     row = 3
     for col, head in enumerate(["资源", "字段", "名称", "类型", "说明"]):
         about.write(row, col, head, bold)
     for name in names:
         for f in schema(name)["fields"]:
             row += 1
-            about.write_row(row, 0, [name, f["name"], f.get("title", ""), f["type"], f.get("description", "")])
+            about.write_row(
+                row, 0, [name, f["name"], f.get("title", ""), f["type"], f.get("description", "")]
+            )
     for name in names:
         frame = pl.read_csv(pkg / "data" / f"{name}.csv", schema=polars_schema(name))
         for part, start in enumerate(range(0, max(frame.height, 1), EXCEL_MAX_ROWS)):
             sheet = name[:28] if part == 0 else f"{name[:24]} ({part + 1})"
-            frame.slice(start, EXCEL_MAX_ROWS).write_excel(workbook=book, worksheet=sheet,
-                                                           autofit=frame.height < 20_000)
+            frame.slice(start, EXCEL_MAX_ROWS).write_excel(
+                workbook=book, worksheet=sheet, autofit=frame.height < 20_000
+            )
     book.close()
 
 
@@ -97,9 +104,14 @@ def citation() -> str:
 def _zip(pkg: Path, path: Path) -> None:
     meta = package_meta()
     desc = json.loads((pkg / "datapackage.json").read_text("utf-8"))
-    readme = README.format(title=meta["title"], version=meta["version"], created=desc["created"],
-                           license=meta["licenses"][0]["name"], license_path=meta["licenses"][0]["path"],
-                           cite=citation())
+    readme = README.format(
+        title=meta["title"],
+        version=meta["version"],
+        created=desc["created"],
+        license=meta["licenses"][0]["name"],
+        license_path=meta["licenses"][0]["path"],
+        cite=citation(),
+    )
     with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as zf:
         zf.writestr("README.txt", readme)
         zf.write(pkg / "datapackage.json", "datapackage.json")
@@ -125,10 +137,14 @@ def json_ld(created: str) -> str:
         "creator": {"@type": "Organization", "name": "xxgk"},
         "distribution": [
             {"@type": "DataDownload", "encodingFormat": fmt, "contentUrl": f"../{url}"}
-            for fmt, url in (("application/zip", f"downloads/{FILES['zip']}"),
-                             ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                              f"downloads/{FILES['xlsx']}"),
-                             ("application/json", "datapackage/datapackage.json"))
+            for fmt, url in (
+                ("application/zip", f"downloads/{FILES['zip']}"),
+                (
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                    f"downloads/{FILES['xlsx']}",
+                ),
+                ("application/json", "datapackage/datapackage.json"),
+            )
         ],
     }
     return json.dumps(data, ensure_ascii=False).replace("</", "<\\/")

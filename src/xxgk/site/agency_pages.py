@@ -1,0 +1,304 @@
+"""A page per agency: summary card, charts, each year's three tables as the national format lays
+them out with the findings on their cells, the report's text, and the agency's downloads."""
+
+from __future__ import annotations
+
+import csv
+import io
+import shutil
+from concurrent.futures import Executor, Future
+from pathlib import Path
+
+import xlsxwriter
+
+from ..formats import catalogue
+from ..package.identity import Agency
+from ..package.writer import report_id
+from ..parse.normalize import CellStatus, CellValue
+from ..parse.report import Report
+from ..parse.tables import proceeding_label, row_labels
+from .charts import agency_charts, summary_card
+from .compare_pages import region_slug
+from .shell import Shell
+from .templating import template_env
+
+
+def write_agency_pages(
+    agencies: list[Agency],
+    published: dict[str, list[Report]],
+    shell: Shell,
+    reports_dir: Path,
+    summary: dict[str, dict],
+    pool: Executor,
+) -> list[Future]:
+    """Every agency page from one Jinja2 template in one pass (about a millisecond a page, where
+    MkDocs takes about a hundred), with its downloads; the workbooks are sent to `pool`, and the
+    returned futures say when they are written."""
+    cat = catalogue()
+    rule_titles = {code: r.title for code, r in cat.rules.items()}
+    template = template_env().get_template("agency.html.j2")
+    workbooks: list[Future] = []
+    batch: list[tuple[Agency, list[Report], Path]] = []
+    for a in agencies:
+        chosen = published[a.agency_id]
+        folder = shell.site_dir / "agencies" / a.agency_id
+        folder.mkdir(parents=True, exist_ok=True)
+        year_views = []
+        for r in sorted(chosen, key=lambda r: -r.year):
+            source = reports_dir / r.source_file
+            source_name = f"{report_id(a, r)}{source.suffix or '.txt'}"
+            if source.exists():
+                shutil.copyfile(source, folder / source_name)
+            year_views.append(_year_view(r, summary.get(report_id(a, r), {}), source_name))
+        by_year = {r.year: summary.get(report_id(a, r), {}) for r in chosen}
+        rows = _agency_rows(a, chosen)
+        (folder / f"{a.agency_id}.csv").write_text(_agency_csv(rows), encoding="utf-8-sig")
+        batch.append((a, chosen, folder / f"{a.agency_id}.xlsx"))
+        if len(batch) == XLSX_BATCH:
+            workbooks.append(pool.submit(_agency_workbooks, batch))
+            batch = []
+        body = template.render(
+            agency=a,
+            region=agency_region(a),
+            region_slug=region_slug(agency_region_path(a)),
+            years=year_views,
+            rule_titles=rule_titles,
+            card=summary_card(chosen, by_year),
+            charts=agency_charts(chosen, by_year),
+        )
+        findings = " ".join(f.message for r in chosen for f in r.findings if f.severity == "error")
+        shell.pour(
+            f"agencies/{a.agency_id}/", a.name, body, " ".join([agency_region(a), *a.aliases, findings])
+        )
+    if batch:
+        workbooks.append(pool.submit(_agency_workbooks, batch))
+    return workbooks
+
+
+XLSX_BATCH = 50  # agencies' workbooks per task sent to another process
+
+
+def _agency_workbooks(batch: list[tuple[Agency, list[Report], Path]]) -> None:
+    for a, reports, path in batch:
+        _agency_xlsx(a, reports, path)
+
+
+def agency_region(a: Agency) -> str:
+    parts = [a.province, a.city, a.district]
+    seen = []
+    for p in parts:
+        if p and p not in seen:
+            seen.append(p)
+    return "".join(seen) or "地区未知"
+
+
+def agency_region_path(a: Agency) -> str:
+    """The agency's deepest known region as region_year_summary names it (「湖北省/武汉市/硚口区」)."""
+    parts = [a.province, a.city, a.district]
+    depth = max((i + 1 for i, p in enumerate(parts) if p), default=1)
+    return "/".join(p or "未知" for p in parts[:depth])
+
+
+def to_int(v):
+    return None if v in (None, "") else int(float(v))
+
+
+class _Cell:
+    """A table cell for templates: its shown text, CSS classes and tooltip, computed once."""
+
+    __slots__ = ("css", "display", "title")
+
+    def __init__(self, key: str, cell: CellValue, flags: dict[str, dict]):
+        flag = flags.get(key)
+        blank = cell.status == CellStatus.BLANK
+        self.css = " ".join(x for x in ("n", flag["css"] if flag else "", "xx-blank" if blank else "") if x)
+        self.title = flag["messages"] if flag else ""
+        self.display = _shown(cell.value, blank)
+
+
+def _shown(value, blank: bool) -> str:
+    """A blank prints empty (CSS marks it 「空白」); a value not read prints 「—」."""
+    if blank:
+        return ""
+    return "—" if value is None else _plain(value)
+
+
+def _year_view(r: Report, summary: dict, source_name: str) -> dict:
+    cat = catalogue()
+    fmt = cat.formats[r.template]
+    flags: dict[str, dict] = {}
+    for f in r.findings:
+        for key in f.cells.split(";") if f.cells else []:
+            table_key = f"{f.table}:{key}"
+            flag = flags.setdefault(table_key, {"css": "xx-warn", "messages": ""})
+            if f.severity == "error":
+                flag["css"] = "xx-err"
+            flag["messages"] = (flag["messages"] + " " + f.message).strip()
+    labels = row_labels(fmt)
+    applications = []
+    for entry in fmt.application_layout:
+        if isinstance(entry, str):
+            applications.append({"group": True, "label": entry})
+            continue
+        applications.append(
+            {
+                "group": False,
+                "label": entry.label,
+                "sub": entry.label[:1].isdigit(),
+                "full_label": labels[entry.code],
+                "cells": [
+                    _Cell(f"applications:{entry.code}:{c}", v, flags)
+                    for c, v in r.applications[entry.code].items()
+                ],
+            }
+        )
+    proactive = []
+    for item in fmt.proactive_items:
+        for m in item.measures:
+            proactive.append(
+                {
+                    "clause": item.clause,
+                    "item": item.label,
+                    "measure": cat.measures[m].label,
+                    "unit": cat.measures[m].unit,
+                    "cell": _Cell(
+                        f"proactive_disclosure:{item.code}:{m}", r.proactive[(item.code, m)], flags
+                    ),
+                }
+            )
+    reviews = [
+        _Cell(f"reviews_litigation:{p.code}:{c}", v, flags)
+        for p in cat.proceedings
+        for c, v in r.reviews[p.code].items()
+    ]
+    summary_view = {k: (None if v in (None, "") else v) for k, v in summary.items()}
+    for k in ("received", "processed", "reviews", "lawsuits"):
+        summary_view[k] = to_int(summary_view.get(k))
+    share = summary_view.get("granted_share")
+    summary_view["granted_share"] = float(share) if share is not None else None
+    on_time = summary_view.get("on_time")
+    summary_view["on_time"] = None if on_time is None else on_time == "true"
+    return {
+        "report": r,
+        "summary": summary_view,
+        "flags": flags,
+        "applications": applications,
+        "proactive": proactive,
+        "reviews": reviews,
+        "source_name": source_name,
+    }
+
+
+AGENCY_HEADER = ["机关", "年度", "表", "行代码", "行", "列代码", "列", "数值"]
+
+
+def _agency_rows(a: Agency, reports: list[Report]) -> list[list]:
+    """Every table cell of the agency, one per line, with the national labels."""
+    cat = catalogue()
+    rows: list[list] = []
+    for r in reports:
+        fmt = cat.formats[r.template]
+        labels = row_labels(fmt)
+        for item in fmt.proactive_items:
+            for m in item.measures:
+                rows.append(
+                    [
+                        a.name,
+                        r.year,
+                        "表二",
+                        item.code,
+                        item.label,
+                        m,
+                        cat.measures[m].label,
+                        r.proactive[(item.code, m)].value,
+                    ]
+                )
+        for row in fmt.application_rows:
+            for ap in cat.applicants:
+                rows.append(
+                    [
+                        a.name,
+                        r.year,
+                        "表三",
+                        row.code,
+                        labels[row.code],
+                        ap.code,
+                        ap.label,
+                        r.applications[row.code][ap.code].value,
+                    ]
+                )
+        for p in cat.proceedings:
+            for res in cat.review_results:
+                rows.append(
+                    [
+                        a.name,
+                        r.year,
+                        "表四",
+                        p.code,
+                        proceeding_label(p),
+                        res.code,
+                        res.label,
+                        r.reviews[p.code][res.code].value,
+                    ]
+                )
+    return rows
+
+
+def _agency_csv(rows: list[list]) -> str:
+    """The agency's cells as CSV with a BOM, which Excel needs to show Chinese."""
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(AGENCY_HEADER)
+    w.writerows([*r[:-1], _plain(r[-1])] for r in rows)
+    return buf.getvalue()
+
+
+def _agency_xlsx(a: Agency, reports: list[Report], path: Path) -> None:
+    """One sheet per year, each table laid out as the national format prints it."""
+    cat = catalogue()
+    book = xlsxwriter.Workbook(str(path), {"in_memory": True})
+    bold = book.add_format({"bold": True})
+    for r in sorted(reports, key=lambda r: -r.year):
+        fmt = cat.formats[r.template]
+        sheet = book.add_worksheet(f"{r.year}年")
+        sheet.set_column(0, 0, 44)
+        sheet.write(0, 0, f"{a.name} {r.year}年（{r.template} 版格式）", bold)
+        sheet.write(2, 0, cat.table_titles["proactive_disclosure"], bold)
+        row = 3
+        for item in fmt.proactive_items:
+            for m in item.measures:
+                sheet.write_row(
+                    row,
+                    0,
+                    [
+                        f"{item.label} · {cat.measures[m].label}",
+                        r.proactive[(item.code, m)].value,
+                        cat.measures[m].unit,
+                    ],
+                )
+                row += 1
+        row += 1
+        sheet.write(row, 0, cat.table_titles["applications"], bold)
+        sheet.write_row(row + 1, 0, ["", *(ap.label for ap in cat.applicants)], bold)
+        row += 2
+        labels = row_labels(fmt)
+        for entry in fmt.application_rows:
+            sheet.write(row, 0, labels[entry.code])
+            sheet.write_row(row, 1, [v.value for v in r.applications[entry.code].values()])
+            row += 1
+        row += 1
+        sheet.write(row, 0, cat.table_titles["reviews_litigation"], bold)
+        sheet.write_row(row + 1, 0, ["", *(x.label for x in cat.review_results)], bold)
+        row += 2
+        for p in cat.proceedings:
+            sheet.write(row, 0, proceeding_label(p))
+            sheet.write_row(row, 1, [v.value for v in r.reviews[p.code].values()])
+            row += 1
+    book.close()
+
+
+def _plain(v) -> str:
+    """A number as published: integers without 「.0」, empty for null."""
+    if v is None:
+        return ""
+    return str(int(v)) if float(v).is_integer() else str(v)

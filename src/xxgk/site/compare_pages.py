@@ -1,0 +1,105 @@
+"""Region and year pages: agencies and sub-regions side by side at stable URLs, a region's years."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import polars as pl
+
+from .charts import home_charts
+from .shell import Shell
+from .templating import template_env
+
+
+def region_slug(path: str) -> str:
+    """「湖北省/武汉市/硚口区」→ hubei-wuhan-qiaokou (未知 → weizhi)."""
+    from ..package.identity import _region_slug
+
+    return "-".join(_region_slug(p) for p in path.split("/"))
+
+
+# A comparison table longer than this is split (a national year has ~100,000 reports, a
+# province ~10,000 agencies): the page then compares sub-regions and links to their pages.
+PAGE_ROWS = 2000
+
+
+def write_region_and_year_pages(pkg: Path, shell: Shell, reports: list[dict]) -> None:
+    """A page per region (province, city, district) and per year: every agency side by side,
+    the sub-regions side by side, and the region's totals across years."""
+    data = pkg / "data"
+    rollups = pl.read_csv(data / "region_year_summary.csv", infer_schema_length=0).to_dicts()
+    years = pl.read_csv(data / "year_summary.csv", infer_schema_length=0).to_dicts()
+    env = template_env()
+    by_region: dict[str, list[dict]] = {}  # every report under each of its three region prefixes
+    for r in reports:
+        for path in _region_prefixes(r):
+            by_region.setdefault(path, []).append(r)
+    regions: dict[str, dict] = {}
+    children: dict[tuple[str, str], list[dict]] = {}  # (parent region, year) → its sub-regions' rows
+    for row in rollups:
+        row["slug"] = region_slug(row["region"])
+        regions.setdefault(row["region"], {"region": row["region"], "level": row["level"], "years": []})
+        regions[row["region"]]["years"].append(row)
+        parent = row["region"].rpartition("/")[0]
+        children.setdefault((parent, row["year"]), []).append(row)
+    template = env.get_template("region.html.j2")
+    for path, info in sorted(regions.items()):
+        slug = region_slug(path)
+        latest = str(max(int(y["year"]) for y in info["years"]))
+        newest: dict[str, dict] = {}  # each agency's most recent report: every agency appears
+        for r in by_region.get(path, []):
+            if r["agency_id"] not in newest or int(r["year"]) > int(newest[r["agency_id"]]["year"]):
+                newest[r["agency_id"]] = r
+        latest_rows = sorted(newest.values(), key=lambda r: r["agency_name"])
+        split = len(latest_rows) > PAGE_ROWS
+        if split:  # only the agencies placed at this level; the rest are on the sub-regions' pages
+            latest_rows = [r for r in latest_rows if _home_region(r) == path]
+        parent = path.rpartition("/")[0]
+        body = template.render(
+            region=path,
+            level=info["level"],
+            years=info["years"],
+            latest=latest,
+            rows=latest_rows,
+            split=split,
+            subregions=children.get((path, latest), []),
+            slug=slug,
+            parent=parent,
+            parent_slug=region_slug(parent) if parent else "",
+            charts=home_charts(info["years"]),
+        )
+        shell.pour(f"regions/{slug}/", path.replace("/", ""), body, path)
+    template = env.get_template("year.html.j2")
+    for y in years:
+        rows = [r for r in reports if r["year"] == y["year"]]
+        provinces = children.get(("", y["year"]), [])
+        split = len(rows) > PAGE_ROWS
+        body = template.render(
+            year=y, rows=[] if split else rows, split=split, provinces=provinces, province=None
+        )
+        shell.pour(f"years/{y['year']}/", f"{y['year']}年度", body, y["year"])
+        if split:  # one page per province and year, two folders deep like every poured page
+            for prov in provinces:
+                prov_rows = [r for r in rows if _region_prefixes(r)[0] == prov["region"]]
+                body = template.render(year=prov, rows=prov_rows, split=False, provinces=[], province=prov)
+                shell.pour(
+                    f"years/{y['year']}-{prov['slug']}/",
+                    f"{y['year']}年度 · {prov['region']}",
+                    body,
+                    f"{y['year']} {prov['region']}",
+                )
+
+
+def _home_region(r: dict) -> str:
+    """The deepest region a report's agency is known to belong to (「湖北省」 for a province's own
+    department), as _region_path does for an Agency."""
+    parts = [r[k] for k in ("province", "city", "district")]
+    depth = max((i + 1 for i, p in enumerate(parts) if p), default=1)
+    return "/".join(p or "未知" for p in parts[:depth])
+
+
+def _region_prefixes(r: dict) -> list[str]:
+    """「湖北省」「湖北省/武汉市」…: the regions a report counts in, down to its deepest known one
+    (names as region_year_summary gives them, 「未知」 for a level not known)."""
+    parts = [r[k] or "未知" for k in ("province", "city", "district")]
+    return ["/".join(parts[:depth]) for depth in (1, 2, 3)]

@@ -1,0 +1,19 @@
+"""The site's Jinja2 environment. Autoescape is on everywhere: text from reports is never trusted."""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+HERE = Path(str(resources.files(__package__)))
+
+
+def template_env() -> Environment:
+    return Environment(
+        loader=FileSystemLoader(HERE / "templates"),
+        autoescape=True,
+        undefined=StrictUndefined,
+        keep_trailing_newline=True,
+    )
