@@ -199,48 +199,22 @@ def _agency_rows(a: Agency, reports: list[Report]) -> list[list]:
     for r in reports:
         fmt = cat.formats[r.template]
         labels = row_labels(fmt)
-        for item in fmt.proactive_items:
-            for m in item.measures:
-                rows.append(
-                    [
-                        a.name,
-                        r.year,
-                        "表二",
-                        item.code,
-                        item.label,
-                        m,
-                        cat.measures[m].label,
-                        r.proactive[(item.code, m)].value,
-                    ]
-                )
-        for row in fmt.application_rows:
-            for ap in cat.applicants:
-                rows.append(
-                    [
-                        a.name,
-                        r.year,
-                        "表三",
-                        row.code,
-                        labels[row.code],
-                        ap.code,
-                        ap.label,
-                        r.applications[row.code][ap.code].value,
-                    ]
-                )
-        for p in cat.proceedings:
-            for res in cat.review_results:
-                rows.append(
-                    [
-                        a.name,
-                        r.year,
-                        "表四",
-                        p.code,
-                        proceeding_label(p),
-                        res.code,
-                        res.label,
-                        r.reviews[p.code][res.code].value,
-                    ]
-                )
+        cells = [
+            ("表二", item.code, item.label, m, cat.measures[m].label, r.proactive[(item.code, m)])
+            for item in fmt.proactive_items
+            for m in item.measures
+        ]
+        cells += [
+            ("表三", row.code, labels[row.code], ap.code, ap.label, r.applications[row.code][ap.code])
+            for row in fmt.application_rows
+            for ap in cat.applicants
+        ]
+        cells += [
+            ("表四", p.code, proceeding_label(p), res.code, res.label, r.reviews[p.code][res.code])
+            for p in cat.proceedings
+            for res in cat.review_results
+        ]
+        rows += [[a.name, r.year, *c[:-1], c[-1].value] for c in cells]
     return rows
 
 
