@@ -231,3 +231,22 @@ def test_pages_fit_a_phone_screen(browser, seed_site, path):
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     assert visit.problems == []
     page.close()
+
+
+def test_home_finder_falls_back_to_search_when_the_list_is_too_long(browser, serve, tmp_path, monkeypatch):
+    import xxgk.site as site
+
+    monkeypatch.setattr(site, "AGENCY_LIST_ROWS", 3)  # the seeds' five agencies are "too many"
+    result = build(REPORTS, tmp_path / "out")
+    assert result.ok, result.failed
+    base = serve(tmp_path / "out" / "site")
+    visit = Visit(browser, base, "")
+    page = visit.page
+    page.fill("form.xx-find input", "档案馆")
+    page.press("form.xx-find input", "Enter")
+    page.wait_for_url("**/agencies/?q=*")
+    page.wait_for_selector(".md-search-result__item a", timeout=15_000)
+    hits = page.eval_on_selector_all(".md-search-result__item a", "as => as.map(a => a.href)")
+    assert f"/agencies/{ARCHIVE}/" in [urlsplit(h).path for h in hits], hits
+    assert visit.problems == []
+    page.close()

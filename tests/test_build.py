@@ -436,3 +436,15 @@ def test_comparison_pages_split_by_region_past_the_page_size(tmp_path, monkeypat
         if (r["province"], r["city"], r["district"]) == tuple(district.split("/"))
     }
     assert set(re.findall(r'href="\.\./\.\./agencies/([a-z0-9-]+)/"', page)) == here
+
+
+def test_agency_list_becomes_a_list_of_provinces_at_national_scale(tmp_path, monkeypatch):
+    import xxgk.site as site
+
+    monkeypatch.setattr(site, "AGENCY_LIST_ROWS", 3)
+    result = build(REPORTS, tmp_path / "out")
+    assert result.ok, result.failed
+    page = (tmp_path / "out/site/agencies/index.html").read_text("utf-8")
+    assert 'id="xx-filter"' not in page and "共 5 个机关" in page
+    assert '<li><a href="../regions/hubei/">湖北省</a>' in page
+    assert (tmp_path / "out/site/regions/hubei/index.html").exists()

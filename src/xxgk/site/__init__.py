@@ -68,6 +68,9 @@ def build_site(
         )
 
 
+AGENCY_LIST_ROWS = 20_000  # about 3 MB of list; national scale is ~100,000 agencies
+
+
 def run_mkdocs(docs: Path, site_dir: Path, site_url: str | None = None) -> None:
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     from mkdocs.commands.build import build
@@ -105,7 +108,17 @@ def write_pages(
     dated = [r for r in reports if r.published_on]
     totals = _totals(years, agencies, reports)
     totals["dated_reports"] = len(dated)
-    page("index.md", "index.md.j2", totals=totals, years=years, charts=home_charts(years))
+    # Past AGENCY_LIST_ROWS the agency list would weigh tens of MB: it becomes a list of provinces,
+    # whose pages list their agencies, and the home page's finder asks the site's search instead.
+    whole_list = len(agencies) <= AGENCY_LIST_ROWS
+    page(
+        "index.md",
+        "index.md.j2",
+        totals=totals,
+        years=years,
+        charts=home_charts(years),
+        whole_list=whole_list,
+    )
 
     listing = []
     for a in agencies:
@@ -140,7 +153,14 @@ def write_pages(
         entry["agencies"] = max(entry["agencies"], int(row["agencies"]))
     page("regions/index.md", "regions.md.j2", regions=sorted(regions.values(), key=lambda r: r["region"]))
     page("years/index.md", "years.md.j2", years=years)
-    page("agencies/index.md", "agencies.md.j2", agencies=listing)
+    provinces = [r for r in sorted(regions.values(), key=lambda r: r["region"]) if r["level"] == "province"]
+    page(
+        "agencies/index.md",
+        "agencies.md.j2",
+        agencies=listing if whole_list else [],
+        total=len(listing),
+        provinces=provinces,
+    )
 
     meta = package_meta()
     descriptor = json.loads((pkg / "datapackage.json").read_text("utf-8"))

@@ -1,8 +1,10 @@
 // The agency list filters as you type (no library, nothing loaded from elsewhere); the home
-// page's 「查找机关」 box arrives here as ?q=….
+// page's 「查找机关」 box arrives here as ?find=…. (Where the list is too long to print, the box
+// sends ?q=… instead, for which Material opens its search.)
 document$.subscribe(function () {
   var input = document.getElementById("xx-filter");
   if (!input) return;
+  var asked = new URLSearchParams(window.location.search).get("find");
   var rows = Array.prototype.slice.call(document.querySelectorAll("#xx-agencies tbody tr"));
   var count = document.getElementById("xx-count");
   function apply() {
@@ -16,7 +18,6 @@ document$.subscribe(function () {
     if (count) count.textContent = shown;
   }
   input.addEventListener("input", apply);
-  var asked = new URLSearchParams(window.location.search).get("q");
   if (asked) {
     input.value = asked;
     apply();
