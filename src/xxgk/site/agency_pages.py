@@ -4,12 +4,14 @@ them out with the findings on their cells, the report's text, and the agency's d
 from __future__ import annotations
 
 import csv
+import html
 import io
 import shutil
 from concurrent.futures import Executor, Future
 from pathlib import Path
 
 import xlsxwriter
+from markupsafe import Markup
 
 from ..formats import catalogue
 from ..package.identity import Agency
@@ -104,16 +106,17 @@ def to_int(v):
 
 
 class _Cell:
-    """A table cell for templates: its shown text, CSS classes and tooltip, computed once."""
+    """A table cell as its <td>, built once in Python: a page has ~200 cells a year, and one
+    escaped string each is several times cheaper than a template fragment each."""
 
-    __slots__ = ("css", "display", "title")
+    __slots__ = ("td",)
 
     def __init__(self, key: str, cell: CellValue, flags: dict[str, dict]):
         flag = flags.get(key)
         blank = cell.status == CellStatus.BLANK
-        self.css = " ".join(x for x in ("n", flag["css"] if flag else "", "xx-blank" if blank else "") if x)
-        self.title = flag["messages"] if flag else ""
-        self.display = _shown(cell.value, blank)
+        css = " ".join(x for x in ("n", flag["css"] if flag else "", "xx-blank" if blank else "") if x)
+        title = f' title="{html.escape(flag["messages"])}"' if flag else ""
+        self.td = Markup(f'<td class="{css}"{title}>{html.escape(_shown(cell.value, blank))}</td>')
 
 
 def _shown(value, blank: bool) -> str:

@@ -7,6 +7,7 @@ formats.yaml and the Table Schemas' titles, not from code.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 
 from ..formats import catalogue
@@ -44,6 +45,7 @@ class Chart:
         return str(int(v)) if float(v).is_integer() else str(v)
 
 
+@functools.cache
 def _titles(resource: str) -> dict[str, str]:
     return {f["name"]: f.get("title", f["name"]) for f in schema(resource)["fields"]}
 

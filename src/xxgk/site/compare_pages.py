@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 import polars as pl
@@ -11,6 +12,7 @@ from .shell import Shell
 from .templating import template_env
 
 
+@functools.cache  # pinyin is slow and a region is asked for once per agency and page
 def region_slug(path: str) -> str:
     """「湖北省/武汉市/硚口区」→ hubei-wuhan-qiaokou (未知 → weizhi)."""
     from ..package.identity import _region_slug
