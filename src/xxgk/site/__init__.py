@@ -46,17 +46,20 @@ def build_site(
     # Read once, used by the home, agency, region and year pages.
     summaries = pl.read_csv(pkg / "data" / "report_summary.csv", infer_schema_length=0).to_dicts()
     summary = {r["report_id"]: r for r in summaries}
+    rollups = pl.read_csv(pkg / "data" / "region_year_summary.csv", infer_schema_length=0).to_dicts()
+    for row in rollups:
+        row["slug"] = region_slug(row["region"])
     # Excel files are the slowest part of the site (xlsxwriter is pure Python): the data workbook
     # and the agencies' workbooks are written by two more processes while this one writes the
     # pages ("spawn": polars' threads make a forked child unsafe).
     workbook_part = docs.parent / f"{FILES['xlsx']}.part"
     with ProcessPoolExecutor(2, mp_context=multiprocessing.get_context("spawn")) as pool:
         workbook = pool.submit(write_workbook, pkg, workbook_part)
-        write_pages(pkg, agencies, published, docs, summary)
+        write_pages(pkg, agencies, published, docs, summary, rollups)
         run_mkdocs(docs, site_dir, site_url)
         shell = Shell(site_dir)
         agency_workbooks = write_agency_pages(agencies, published, shell, reports_dir, summary, pool)
-        write_region_and_year_pages(pkg, shell, summaries)
+        write_region_and_year_pages(pkg, shell, summaries, rollups)
         shell.write_search_entries()
         for done in agency_workbooks:
             done.result()
@@ -89,6 +92,7 @@ def write_pages(
     published: dict[str, list[Report]],
     docs: Path,
     summary: dict[str, dict],
+    rollups: list[dict],
 ) -> None:
     env = template_env()
     cat = catalogue()
@@ -138,17 +142,11 @@ def write_pages(
         )
     # One page MkDocs builds with the theme; every agency page is poured into it afterwards.
     page(f"agencies/{SHELL}/index.md", "shell.md.j2", title=TITLE_TOKEN, body=BODY_TOKEN)
-    rollups = pl.read_csv(data / "region_year_summary.csv", infer_schema_length=0).to_dicts()
     regions: dict[str, dict] = {}
     for row in rollups:
         entry = regions.setdefault(
             row["region"],
-            {
-                "region": row["region"],
-                "level": row["level"],
-                "slug": region_slug(row["region"]),
-                "agencies": 0,
-            },
+            {"region": row["region"], "level": row["level"], "slug": row["slug"], "agencies": 0},
         )
         entry["agencies"] = max(entry["agencies"], int(row["agencies"]))
     page("regions/index.md", "regions.md.j2", regions=sorted(regions.values(), key=lambda r: r["region"]))

@@ -20,9 +20,9 @@ from ..parse.normalize import CellStatus, CellValue
 from ..parse.report import Report
 from ..parse.tables import proceeding_label, row_labels
 from .charts import agency_charts, summary_card
-from .compare_pages import region_slug
+from .compare_pages import home_region, region_slug
 from .shell import Shell
-from .templating import template_env
+from .templating import plain_number, template_env
 
 
 def write_agency_pages(
@@ -45,14 +45,15 @@ def write_agency_pages(
         chosen = published[a.agency_id]
         folder = shell.site_dir / "agencies" / a.agency_id
         folder.mkdir(parents=True, exist_ok=True)
+        ids = {r.year: report_id(a, r) for r in chosen}
+        by_year = {r.year: summary.get(ids[r.year], {}) for r in chosen}
         year_views = []
         for r in sorted(chosen, key=lambda r: -r.year):
             source = reports_dir / r.source_file
-            source_name = f"{report_id(a, r)}{source.suffix or '.txt'}"
+            source_name = f"{ids[r.year]}{source.suffix or '.txt'}"
             if source.exists():
                 shutil.copyfile(source, folder / source_name)
-            year_views.append(_year_view(r, summary.get(report_id(a, r), {}), source_name))
-        by_year = {r.year: summary.get(report_id(a, r), {}) for r in chosen}
+            year_views.append(_year_view(r, by_year[r.year], source_name))
         rows = _agency_rows(a, chosen)
         (folder / f"{a.agency_id}.csv").write_text(_agency_csv(rows), encoding="utf-8-sig")
         batch.append((a, chosen, folder / f"{a.agency_id}.xlsx"))
@@ -62,7 +63,7 @@ def write_agency_pages(
         body = template.render(
             agency=a,
             region=agency_region(a),
-            region_slug=region_slug(agency_region_path(a)),
+            region_slug=region_slug(home_region(a.province, a.city, a.district)),
             years=year_views,
             rule_titles=rule_titles,
             card=summary_card(chosen, by_year),
@@ -94,13 +95,6 @@ def agency_region(a: Agency) -> str:
     return "".join(seen) or "地区未知"
 
 
-def agency_region_path(a: Agency) -> str:
-    """The agency's deepest known region as region_year_summary names it (「湖北省/武汉市/硚口区」)."""
-    parts = [a.province, a.city, a.district]
-    depth = max((i + 1 for i, p in enumerate(parts) if p), default=1)
-    return "/".join(p or "未知" for p in parts[:depth])
-
-
 def to_int(v):
     return None if v in (None, "") else int(float(v))
 
@@ -123,7 +117,7 @@ def _shown(value, blank: bool) -> str:
     """A blank prints empty (CSS marks it 「空白」); a value not read prints 「—」."""
     if blank:
         return ""
-    return "—" if value is None else _plain(value)
+    return "—" if value is None else plain_number(value)
 
 
 def _year_view(r: Report, summary: dict, source_name: str) -> dict:
@@ -137,7 +131,6 @@ def _year_view(r: Report, summary: dict, source_name: str) -> dict:
             if f.severity == "error":
                 flag["css"] = "xx-err"
             flag["messages"] = (flag["messages"] + " " + f.message).strip()
-    labels = row_labels(fmt)
     applications = []
     for entry in fmt.application_layout:
         if isinstance(entry, str):
@@ -148,7 +141,6 @@ def _year_view(r: Report, summary: dict, source_name: str) -> dict:
                 "group": False,
                 "label": entry.label,
                 "sub": entry.label[:1].isdigit(),
-                "full_label": labels[entry.code],
                 "cells": [
                     _Cell(f"applications:{entry.code}:{c}", v, flags)
                     for c, v in r.applications[entry.code].items()
@@ -184,7 +176,6 @@ def _year_view(r: Report, summary: dict, source_name: str) -> dict:
     return {
         "report": r,
         "summary": summary_view,
-        "flags": flags,
         "applications": applications,
         "proactive": proactive,
         "reviews": reviews,
@@ -226,7 +217,7 @@ def _agency_csv(rows: list[list]) -> str:
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
     w.writerow(AGENCY_HEADER)
-    w.writerows([*r[:-1], _plain(r[-1])] for r in rows)
+    w.writerows([*r[:-1], plain_number(r[-1])] for r in rows)
     return buf.getvalue()
 
 
@@ -272,10 +263,3 @@ def _agency_xlsx(a: Agency, reports: list[Report], path: Path) -> None:
             sheet.write_row(row, 1, [v.value for v in r.reviews[p.code].values()])
             row += 1
     book.close()
-
-
-def _plain(v) -> str:
-    """A number as published: integers without 「.0」, empty for null."""
-    if v is None:
-        return ""
-    return str(int(v)) if float(v).is_integer() else str(v)

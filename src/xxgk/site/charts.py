@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from ..formats import catalogue
 from ..package.schemas import schema
 from ..parse.report import Report
+from .templating import plain_number
 
 # report_summary / year_summary columns: how requests were answered, in the national order.
 OUTCOME_FIELDS = [
@@ -35,14 +36,11 @@ class Chart:
     kind: str = "bar"
     stack: bool = False
     percent: bool = False
-    unit: str = "件"
 
     def cell(self, v) -> str:
         if v is None:
             return "—"
-        if self.percent:
-            return f"{v:.1f}%"
-        return str(int(v)) if float(v).is_integer() else str(v)
+        return f"{v:.1f}%" if self.percent else plain_number(v)
 
 
 @functools.cache
@@ -91,7 +89,6 @@ def home_charts(years: list[dict]) -> list[Chart]:
                 ]
                 for y in rows
             ],
-            unit="份",
         ),
     ]
 

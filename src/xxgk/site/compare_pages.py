@@ -25,12 +25,11 @@ def region_slug(path: str) -> str:
 PAGE_ROWS = 2000
 
 
-def write_region_and_year_pages(pkg: Path, shell: Shell, reports: list[dict]) -> None:
+def write_region_and_year_pages(pkg: Path, shell: Shell, reports: list[dict], rollups: list[dict]) -> None:
     """A page per region (province, city, district) and per year: every agency side by side,
-    the sub-regions side by side, and the region's totals across years."""
-    data = pkg / "data"
-    rollups = pl.read_csv(data / "region_year_summary.csv", infer_schema_length=0).to_dicts()
-    years = pl.read_csv(data / "year_summary.csv", infer_schema_length=0).to_dicts()
+    the sub-regions side by side, and the region's totals across years. `rollups` are the rows of
+    region_year_summary, each with its region's `slug`."""
+    years = pl.read_csv(pkg / "data" / "year_summary.csv", infer_schema_length=0).to_dicts()
     env = template_env()
     by_region: dict[str, list[dict]] = {}  # every report under each of its three region prefixes
     for r in reports:
@@ -39,7 +38,6 @@ def write_region_and_year_pages(pkg: Path, shell: Shell, reports: list[dict]) ->
     regions: dict[str, dict] = {}
     children: dict[tuple[str, str], list[dict]] = {}  # (parent region, year) → its sub-regions' rows
     for row in rollups:
-        row["slug"] = region_slug(row["region"])
         regions.setdefault(row["region"], {"region": row["region"], "level": row["level"], "years": []})
         regions[row["region"]]["years"].append(row)
         parent = row["region"].rpartition("/")[0]
@@ -55,7 +53,9 @@ def write_region_and_year_pages(pkg: Path, shell: Shell, reports: list[dict]) ->
         latest_rows = sorted(newest.values(), key=lambda r: r["agency_name"])
         split = len(latest_rows) > PAGE_ROWS
         if split:  # only the agencies placed at this level; the rest are on the sub-regions' pages
-            latest_rows = [r for r in latest_rows if _home_region(r) == path]
+            latest_rows = [
+                r for r in latest_rows if home_region(r["province"], r["city"], r["district"]) == path
+            ]
         parent = path.rpartition("/")[0]
         body = template.render(
             region=path,
@@ -82,7 +82,7 @@ def write_region_and_year_pages(pkg: Path, shell: Shell, reports: list[dict]) ->
         shell.pour(f"years/{y['year']}/", f"{y['year']}年度", body, y["year"])
         if split:  # one page per province and year, two folders deep like every poured page
             for prov in provinces:
-                prov_rows = [r for r in rows if _region_prefixes(r)[0] == prov["region"]]
+                prov_rows = [r for r in by_region[prov["region"]] if r["year"] == y["year"]]
                 body = template.render(year=prov, rows=prov_rows, split=False, provinces=[], province=prov)
                 shell.pour(
                     f"years/{y['year']}-{prov['slug']}/",
@@ -92,10 +92,10 @@ def write_region_and_year_pages(pkg: Path, shell: Shell, reports: list[dict]) ->
                 )
 
 
-def _home_region(r: dict) -> str:
-    """The deepest region a report's agency is known to belong to (「湖北省」 for a province's own
-    department), as _region_path does for an Agency."""
-    parts = [r[k] for k in ("province", "city", "district")]
+def home_region(province: str | None, city: str | None, district: str | None) -> str:
+    """The deepest region an agency is known to belong to, as region_year_summary names it
+    (「湖北省/武汉市/硚口区」; 「湖北省」 for a province's own department; 「未知」 for a gap)."""
+    parts = [province, city, district]
     depth = max((i + 1 for i, p in enumerate(parts) if p), default=1)
     return "/".join(p or "未知" for p in parts[:depth])
 

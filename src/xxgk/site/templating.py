@@ -17,3 +17,10 @@ def template_env() -> Environment:
         undefined=StrictUndefined,
         keep_trailing_newline=True,
     )
+
+
+def plain_number(v) -> str:
+    """A number as published: integers without 「.0」, empty for null."""
+    if v is None:
+        return ""
+    return str(int(v)) if float(v).is_integer() else str(v)
