@@ -140,10 +140,9 @@ def _continue_split_row(before: list[Block], raw: list[list[str | None]]) -> lis
     and no numbers. Its texts are appended, cell by cell, to the last row of the page before."""
     head = [c or "" for c in raw[0]]
     last = list(before[-1].rows[-1])
-    filled = [c for c in head if c.strip()]
-    if not filled or any(_NUMBERISH.match(c) for c in filled):
-        return raw
     texts = [c for c in head if c.strip()]
+    if not texts or any(_NUMBERISH.match(c) for c in texts):
+        return raw
     labels = [i for i, c in enumerate(last) if c.strip() and not _NUMBERISH.match(c)]
     if len(texts) != 1 or not labels:
         return raw
