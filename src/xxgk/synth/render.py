@@ -58,27 +58,51 @@ def _slot_values(rep: SyntheticReport) -> dict[tuple[str, str, str], str]:
 
 def table_rows(rep: SyntheticReport, number: str) -> list[list[tuple[str, int, int]]]:
     """The national table as rows of (text, rowspan, colspan); text may hold <br>."""
+    return [[(t, rs, cs) for t, rs, cs, _ in row] for row in keyed_rows(rep, number)]
+
+
+Key = tuple[str, str, str]
+
+
+def keyed_rows(
+    rep: SyntheticReport,
+    number: str,
+    value_text: dict[Key, str] | None = None,
+    labels: dict[str, str] | None = None,
+    mix_2019_other: bool = False,
+) -> list[list[tuple[str, int, int, Key | None]]]:
+    """The national table as rows of (text, rowspan, colspan, key): `key` names the value
+    cell (table, row, column), None for labels and headers. `value_text` overrides how
+    value cells are printed, `labels` how row labels are (by row or item code);
+    `mix_2019_other` prints the 2019 format's single 「（六）其他处理」 row inside a 2021 table
+    (its key's row is `other_processing`)."""
     cat = catalogue()
     fmt = cat.formats[rep.template]
-    vals = _slot_values(rep)
-    rows: list[list[tuple[str, int, int]]] = []
+    vals = _slot_values(rep) | (value_text or {})
+    labels = labels or {}
+    rows: list[list[tuple[str, int, int, Key | None]]] = []
     if number == "2":
         clauses: dict[str, list] = {}
         for item in fmt.proactive_items:
             clauses.setdefault(item.clause, []).append(item)
         for clause, items in clauses.items():
             measures = items[0].measures
-            rows.append([(clause, 1, 4)])
+            rows.append([(clause, 1, 4, None)])
             span = 3 - len(measures)  # four columns: the label and three values
-            head = [("信息内容", 1, 1)] + [
-                (cat.measures[m].label, 1, 1 + (span if k == 0 else 0)) for k, m in enumerate(measures)
+            head = [("信息内容", 1, 1, None)] + [
+                (cat.measures[m].label, 1, 1 + (span if k == 0 else 0), None) for k, m in enumerate(measures)
             ]
             rows.append(head)
             for item in items:
                 rows.append(
-                    [(item.label, 1, 1)]
+                    [(labels.get(item.code, item.label), 1, 1, None)]
                     + [
-                        (vals[("proactive_disclosure", item.code, m)], 1, 1 + (span if k == 0 else 0))
+                        (
+                            vals[("proactive_disclosure", item.code, m)],
+                            1,
+                            1 + (span if k == 0 else 0),
+                            ("proactive_disclosure", item.code, m),
+                        )
                         for k, m in enumerate(measures)
                     ]
                 )
@@ -86,21 +110,26 @@ def table_rows(rep: SyntheticReport, number: str) -> list[list[tuple[str, int, i
     if number == "3":
         rows.append(
             [
-                ("（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）", 3, 3),
-                ("申请人情况", 1, 7),
+                ("（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）", 3, 3, None),
+                ("申请人情况", 1, 7, None),
             ]
         )
-        rows.append([("自然人", 2, 1), ("法人或其他组织", 1, 5), ("总计", 2, 1)])
+        rows.append([("自然人", 2, 1, None), ("法人或其他组织", 1, 5, None), ("总计", 2, 1, None)])
         rows.append(
             [
-                ("商业<br>企业", 1, 1),
-                ("科研<br>机构", 1, 1),
-                ("社会公益<br>组织", 1, 1),
-                ("法律服务<br>机构", 1, 1),
-                ("其他", 1, 1),
+                ("商业<br>企业", 1, 1, None),
+                ("科研<br>机构", 1, 1, None),
+                ("社会公益<br>组织", 1, 1, None),
+                ("法律服务<br>机构", 1, 1, None),
+                ("其他", 1, 1, None),
             ]
         )
-        layout = fmt.application_layout
+        layout = list(fmt.application_layout)
+        if mix_2019_other:
+            from types import SimpleNamespace
+
+            at = layout.index("（六）其他处理")
+            layout[at : at + 4] = [SimpleNamespace(code="other_processing", label="（六）其他处理")]
         groups = {}
         current = None
         for entry in layout:
@@ -109,40 +138,40 @@ def table_rows(rep: SyntheticReport, number: str) -> list[list[tuple[str, int, i
                 groups[entry] = 0
             elif entry.label[:1].isdigit() and current:
                 groups[current] += 1
-        outcome_rows = sum(1 for r in fmt.application_rows if r.outcome) + 1  # + （七）总计
+        outcome_rows = sum(1 for e in layout if not isinstance(e, str) and e.label.startswith("（"))
+        outcome_rows += sum(groups.values())
         pending_group = None
         first_outcome = True
         for entry in layout:
             if isinstance(entry, str):
                 pending_group = entry if entry.startswith("（") else None
                 continue
-            cells = [(vals[("applications", entry.code, a.code)], 1, 1) for a in cat.applicants]
-            lead: list[tuple[str, int, int]] = []
+            keys = [("applications", entry.code, a.code) for a in cat.applicants]
+            cells = [(vals[k], 1, 1, k) for k in keys]
+            label = labels.get(entry.code, entry.label)
+            lead: list[tuple[str, int, int, Key | None]] = []
             if entry.code in ("received", "carried_over", "carried_forward"):
-                lead = [(entry.label, 1, 3)]
+                lead = [(label, 1, 3, None)]
             else:
                 if first_outcome:
-                    lead.append(("三、本年度办理结果", outcome_rows, 1))
+                    lead.append(("三、本年度办理结果", outcome_rows, 1, None))
                     first_outcome = False
                 if entry.label[:1].isdigit():
                     if pending_group:
-                        lead.append((pending_group, groups[pending_group], 1))
+                        lead.append((pending_group, groups[pending_group], 1, None))
                         pending_group = None
-                    lead.append((entry.label, 1, 1))
+                    lead.append((label, 1, 1, None))
                 else:
-                    lead.append((entry.label, 1, 2))
+                    lead.append((label, 1, 2, None))
             rows.append(lead + cells)
         return rows
-    rows.append([("行政复议", 1, 5), ("行政诉讼", 1, 10)])
-    rows.append([(t, 2, 1) for t in _RESULTS] + [("未经复议直接起诉", 1, 5), ("复议后起诉", 1, 5)])
-    rows.append([(t, 1, 1) for t in _RESULTS * 2])
+    rows.append([("行政复议", 1, 5, None), ("行政诉讼", 1, 10, None)])
     rows.append(
-        [
-            (vals[("reviews_litigation", p.code, x.code)], 1, 1)
-            for p in cat.proceedings
-            for x in cat.review_results
-        ]
+        [(t, 2, 1, None) for t in _RESULTS] + [("未经复议直接起诉", 1, 5, None), ("复议后起诉", 1, 5, None)]
     )
+    rows.append([(t, 1, 1, None) for t in _RESULTS * 2])
+    keys = [("reviews_litigation", p.code, x.code) for p in cat.proceedings for x in cat.review_results]
+    rows.append([(vals[k], 1, 1, k) for k in keys])
     return rows
 
 
