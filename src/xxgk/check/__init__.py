@@ -1,9 +1,12 @@
 """Stage 3 — check: the consistency rules of formats.yaml, run over parsed reports.
 
 Arithmetic rules are declarative (left cells = right cells, for each row or column); this
-module only knows how to walk a table. A blank cell counts as 0 (TEMPLATE.md); a cell that
-was not found or not readable makes the rule silent for that row or column, since its parser
-finding already says what is wrong.
+module only knows how to walk a table. Blanks follow TEMPLATE.md ("Blank cells and the rules"):
+a blank component counts as 0, but a total printed blank is not a zero total — a side of the
+rule that is a total (`total_sides`) printed all blank, or a side of components all blank,
+means the rule is not evaluated there, so no error ever comes from blank cells alone. A cell
+that was not found or not readable makes the rule silent for that row or column, since its
+parser finding already says what is wrong.
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ from collections.abc import Iterable
 from datetime import date
 
 from ..formats import Catalogue, Format, Rule, catalogue
-from ..parse.normalize import CellValue
+from ..parse.normalize import CellStatus, CellValue
 from ..parse.report import Finding, Report
 from ..parse.tables import proceeding_label, row_labels
 
@@ -71,21 +74,47 @@ def _grid(rule: Rule, report: Report, fmt: Format, cat: Catalogue):
 
 def _arithmetic(rule: Rule, report: Report, fmt: Format, cat: Catalogue) -> Iterable[Finding]:
     grid, rows, cols, row_label, col_label = _grid(rule, report, fmt, cat)
+    outcome_rows = fmt.outcome_codes(report.foreign_rows)
 
     def expand(names: tuple[str, ...]) -> list[str]:
-        return [x for n in names for x in (fmt.outcome_rows if n == "@outcome_rows" else (n,))]
+        return [x for n in names for x in (outcome_rows if n == "@outcome_rows" else (n,))]
 
     left, right = expand(rule.left), expand(rule.right)
     for each in rows if rule.for_each == "row" else cols:
         if rule.for_each == "row":
             lc, rc = [(each, c) for c in left], [(each, c) for c in right]
             row, column = each, left[0] if len(left) == 1 else None
+            where = row_label.get(row, "")
         else:
             lc, rc = [(r, each) for r in left], [(r, each) for r in right]
             row, column = (left[0] if len(left) == 1 else None), each
+            where = col_label.get(column, "") + "列"
         values: list[CellValue] = [grid[r][c] for r, c in lc + rc]
         if not all(v.known for v in values):
             continue
+        sides = {"left": (lc, values[: len(lc)]), "right": (rc, values[len(lc) :])}
+        named = 1 if rule.for_each == "row" else 0  # the part of a cell the rule's names name
+        blank_totals = [
+            cell
+            for cell, v in zip(lc + rc, values, strict=True)
+            if cell[named] in rule.totals and v.status is CellStatus.BLANK
+        ]
+        for side, (cells, vals) in sides.items():
+            if side in rule.total_sides and _all_blank(vals):
+                blank_totals += [c for c in cells if c not in blank_totals]
+        if blank_totals:
+            yield Finding.of(
+                "missing_total",
+                table=rule.table,
+                row=row,
+                column=column,
+                cells=";".join(f"{r}:{c}" for r, c in blank_totals),
+                where=where,
+                rule_title=rule.title,
+            )
+            continue
+        if any(_all_blank(vals) for _, vals in sides.values()):
+            continue  # only partly filled in: the missing_cell warnings say so
         actual = sum(v.as_number for v in values[: len(lc)])
         expected = sum(v.as_number for v in values[len(lc) :])
         if actual != expected:
@@ -100,6 +129,10 @@ def _arithmetic(rule: Rule, report: Report, fmt: Format, cat: Catalogue) -> Iter
                 row_label=row_label.get(row, ""),
                 column_label=col_label.get(column, ""),
             )
+
+
+def _all_blank(values: list[CellValue]) -> bool:
+    return all(v.status is CellStatus.BLANK for v in values)
 
 
 def cross_year_carry(previous: Report, current: Report) -> list[Finding]:

@@ -25,6 +25,14 @@ class ApplicationRow(Label):
 
 
 @dataclass(frozen=True)
+class ForeignRow(ApplicationRow):
+    """Another format's row printed inside this one, standing in for `replaces`."""
+
+    replaces: tuple[str, ...] = ()
+    from_format: str = ""
+
+
+@dataclass(frozen=True)
 class ProactiveItem(Label):
     clause: str = ""
     measures: tuple[str, ...] = ()
@@ -57,6 +65,8 @@ class Rule:
     for_each: str | None = None
     left: tuple[str, ...] = ()
     right: tuple[str, ...] = ()
+    totals: tuple[str, ...] = ()  # cells that, printed blank, stop the rule (default: left)
+    total_sides: tuple[str, ...] = ("left",)
 
 
 @dataclass(frozen=True)
@@ -70,6 +80,7 @@ class Format:
     proactive_items: tuple[ProactiveItem, ...]
     # Every printed line of table 三 in order: data rows and group headings (code None).
     application_layout: tuple[ApplicationRow | str, ...]
+    foreign_rows: tuple[ForeignRow, ...] = ()
 
     @property
     def application_rows(self) -> tuple[ApplicationRow, ...]:
@@ -78,6 +89,24 @@ class Format:
     @property
     def outcome_rows(self) -> tuple[str, ...]:
         return tuple(r.code for r in self.application_rows if r.outcome)
+
+    def row_codes(self, printed_foreign: tuple[str, ...] = ()) -> tuple[str, ...]:
+        """Table 三's row codes as a report prints them: a foreign row it printed comes right
+        after the rows it replaces (which stay, null), so every report has its format's rows."""
+        codes = [r.code for r in self.application_rows]
+        for f in self.foreign_rows:
+            if f.code in printed_foreign:
+                codes.insert(codes.index(f.replaces[-1]) + 1, f.code)
+        return tuple(codes)
+
+    def outcome_codes(self, printed_foreign: tuple[str, ...] = ()) -> tuple[str, ...]:
+        """The outcome rows a rule sums: a printed foreign row in place of those it replaces."""
+        foreign = [f for f in self.foreign_rows if f.code in printed_foreign]
+        replaced = {c for f in foreign for c in f.replaces}
+        rows = [c for c in self.outcome_rows if c not in replaced]
+        for f in foreign:
+            rows.insert(min(len(rows), self.outcome_rows.index(f.replaces[0])), f.code)
+        return tuple(rows)
 
     def covers(self, year: int) -> bool:
         return year >= self.first_year and (self.last_year is None or year <= self.last_year)
@@ -108,7 +137,7 @@ class Catalogue:
         """Every code of one kind across all formats, in first-seen order (for schema enums)."""
         fmts = self.formats.values()
         codes = {
-            "application_row": [r.code for f in fmts for r in f.application_rows],
+            "application_row": [r.code for f in fmts for r in (*f.application_rows, *f.foreign_rows)],
             "proactive_item": [i.code for f in fmts for i in f.proactive_items],
             "proactive_measure": [m for f in fmts for i in f.proactive_items for m in i.measures],
             "format": list(self.formats),
@@ -153,8 +182,18 @@ def catalogue() -> Catalogue:
             )
             for i in f["proactive_items"]
         )
+        foreign = tuple(
+            _label(
+                ForeignRow,
+                r,
+                outcome=bool(r.get("outcome")),
+                replaces=tuple(r["replaces"]),
+                from_format=str(r.get("from_format", "")),
+            )
+            for r in f.get("foreign_rows", ())
+        )
         first, last = f["years"]
-        formats[str(code)] = Format(str(code), f["issued_by"], first, last, items, tuple(layout))
+        formats[str(code)] = Format(str(code), f["issued_by"], first, last, items, tuple(layout), foreign)
     rules = {
         r["code"]: Rule(
             code=r["code"],
@@ -166,6 +205,8 @@ def catalogue() -> Catalogue:
             for_each=r.get("for_each"),
             left=tuple(r.get("left", ())),
             right=tuple(r.get("right", ())),
+            totals=tuple(r.get("totals", r.get("left", ()))),
+            total_sides=tuple(r.get("total_sides", ("left",))),
         )
         for r in raw["rules"]
     }

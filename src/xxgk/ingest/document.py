@@ -31,6 +31,9 @@ class Document:
     source_format: str  # txt, html, docx, pdf
     blocks: list[Block] = field(default_factory=list)
     encoding: str | None = None
+    # What the file says about itself outside its body, for when the body does not: a web
+    # page's <title> and the meta tags of 政府网站发展指引 (`title`, `published`, `source`).
+    meta: dict[str, str] = field(default_factory=dict)
 
     @property
     def paragraphs(self) -> list[Paragraph]:

@@ -18,6 +18,16 @@ from .document import Block, Document, Paragraph, Table, UnreadableFile
 
 _SENTENCE_END = re.compile(r"[。；;：:！？!?）)]$")
 _NUMBERISH = re.compile(r"^[\s\d,，.．\-—/%无]+$")
+# Page furniture between the lines: 「-1-」「- 2 -」「—3—」「第 4 页」「第4页 共5页」「5/12」.
+_PAGE_NUMBER = re.compile(
+    r"^(?:[-—–－]\s*\d{1,4}\s*[-—–－]|第\s*\d{1,4}\s*页(?:\s*[,，/]?\s*共\s*\d{1,4}\s*页)?|\d{1,4}\s*/\s*\d{1,4})$"
+)
+_BARE_NUMBER = re.compile(r"^\d{1,4}$")  # a page number only where page numbers go (MARGIN)
+MARGIN = 0.09  # share of the page height at the top and bottom where page numbers sit
+# A top-level heading (「四、」) or the start of a numbered paragraph always starts a new
+# paragraph, even when the line before it reaches the margin (WPS indents headings as prose).
+_HEADING_START = re.compile(r"^\s*[一二三四五六七八九十]{1,2}\s*[、.．]")
+WRAP_BELOW = 1.6  # a label line this many line heights under a table's box still belongs to it
 
 
 def read_pdf(data: bytes, source: str) -> Document:
@@ -36,25 +46,64 @@ def read_pdf(data: bytes, source: str) -> Document:
             )
         blocks: list[Block] = []
         for page in pages:
-            blocks += _page_blocks(page, blocks)
+            new = _page_blocks(page, blocks)
+            if new and blocks and _runs_on(blocks[-1], new[0]):
+                # prose cut by the page break: one paragraph again
+                new[0] = Paragraph(blocks.pop().text + new[0].text)
+            blocks += new
     return Document(source=source, source_format="pdf", blocks=blocks)
 
 
+def _runs_on(last: Block, first: Block) -> bool:
+    return (
+        isinstance(last, Paragraph)
+        and isinstance(first, Paragraph)
+        and not _SENTENCE_END.search(last.text)
+        and not _HEADING_START.match(first.text)
+        and not _HEADING_START.match(last.text)
+    )
+
+
+def _is_page_number(line: dict, page_height: float) -> bool:
+    text = line["text"].strip()
+    if _PAGE_NUMBER.match(text):
+        return True
+    in_margin = line["top"] < MARGIN * page_height or line["bottom"] > (1 - MARGIN) * page_height
+    return in_margin and bool(_BARE_NUMBER.match(text))
+
+
+def _visible(obj: dict) -> bool:
+    """Rectangles that draw nothing a reader sees are not table edges: WPS paints a white
+    filled box behind every text line (measured on a real WPS PDF: 22 a page, no stroke),
+    which pdfplumber's line strategy would take for a one-column table around the prose."""
+    if obj.get("object_type") != "rect" or obj.get("stroke"):
+        return True
+    if not obj.get("fill"):
+        return False
+    return _luminance(obj.get("non_stroking_color")) < 0.5
+
+
+def _luminance(color) -> float:
+    """0 (black) … 1 (white) for the colour spaces PDFs use: grey, RGB, CMYK."""
+    if color is None:
+        return 0.0  # the default fill is black
+    if isinstance(color, (int, float)):
+        return float(color)
+    c = [float(x) for x in color if isinstance(x, (int, float))]
+    if len(c) == 1:
+        return c[0]
+    if len(c) == 3:
+        return 0.299 * c[0] + 0.587 * c[1] + 0.114 * c[2]
+    if len(c) == 4:
+        return (1 - c[3]) * (1 - (c[0] + c[1] + c[2]) / 3)
+    return 0.0
+
+
 def _page_blocks(page, before: list[Block]) -> list[Block]:
+    if any(not _visible(r) for r in page.rects):
+        page = page.filter(_visible)
     tables = page.find_tables({"vertical_strategy": "lines", "horizontal_strategy": "lines"})
     tables = [t for t in tables if len(t.rows) >= 2]
-    items: list[tuple[float, Block]] = []
-    for k, t in enumerate(tables):
-        raw = t.extract()
-        if k == 0 and raw and before and isinstance(before[-1], Table):
-            raw = _continue_split_row(before, raw)
-        rows = []
-        for row in raw:
-            cells = tuple((c or "").strip() for c in row if c is not None)
-            if any(cells):
-                rows.append(cells)
-        if rows:
-            items.append((t.bbox[1], Table(tuple(rows))))
     boxes = [t.bbox for t in tables]
 
     def outside(obj) -> bool:
@@ -63,7 +112,22 @@ def _page_blocks(page, before: list[Block]) -> list[Block]:
         return not any(b[0] <= x <= b[2] and b[1] <= y <= b[3] for b in boxes)
 
     prose = page.filter(outside) if boxes else page
-    lines = prose.extract_text_lines(return_chars=True)
+    lines = [ln for ln in prose.extract_text_lines(return_chars=True) if not _is_page_number(ln, page.height)]
+    items: list[tuple[float, Block]] = []
+    for k, t in enumerate(tables):
+        raw = t.extract()
+        if k == 0 and raw and before and isinstance(before[-1], Table):
+            raw = _continue_split_row(before, raw)
+        rows = []
+        for row in raw:
+            cells = [(c or "").strip() for c in row if c is not None]
+            if any(cells):
+                rows.append(cells)
+        if rows and (tail := _label_tail(t.bbox, lines)) is not None:
+            lines.remove(tail)
+            _append_to_label(rows[-1], tail["text"].strip())
+        if rows:
+            items.append((t.bbox[1], Table(tuple(tuple(r) for r in rows))))
     right = max((ln["x1"] for ln in lines), default=0)
     rows: list[list[list]] = []  # borderless table rows: cells as [text, x0]
     row_top = last_top = 0.0
@@ -99,6 +163,8 @@ def _page_blocks(page, before: list[Block]) -> list[Block]:
             continue
         flush_rows()
         text = ln["text"].strip()
+        if _HEADING_START.match(text):
+            flush_para()
         if not para:
             para_top = ln["top"]
         para.append(text)
@@ -108,6 +174,30 @@ def _page_blocks(page, before: list[Block]) -> list[Block]:
     flush_para()
     flush_rows()
     return [b for _, b in sorted(items, key=lambda it: it[0])]
+
+
+def _label_tail(box: tuple, lines: list[dict]) -> dict | None:
+    """The last line of a table's last label when it fell just below the box the table
+    finder drew (a label wrapped in its cell, 「5.要求行政机关确认或重新出具」 / 「已获取信息」): a
+    short text line right under the box, inside its left half, that is no heading or number."""
+    x0, _, x1, bottom = box
+    for ln in lines:
+        height = max((c["bottom"] - c["top"] for c in ln["chars"]), default=10)
+        if not (0 <= ln["top"] - bottom <= WRAP_BELOW * height):
+            continue
+        text = ln["text"].strip()
+        inside = x0 <= ln["x0"] and ln["x1"] <= x0 + (x1 - x0) / 2
+        label_like = not (_NUMBERISH.match(text) or _HEADING_START.match(text) or _SENTENCE_END.search(text))
+        if inside and text and label_like and len(text) <= 20:
+            return ln
+    return None
+
+
+def _append_to_label(row: list[str], text: str) -> None:
+    """Append to the row's own label: its rightmost text cell that is not a number."""
+    labels = [i for i, c in enumerate(row) if c and not _NUMBERISH.match(c)]
+    if labels:
+        row[labels[-1]] += "\n" + text
 
 
 def _split_cells(chars: list[dict]) -> list[tuple[str, float]]:
@@ -140,6 +230,8 @@ def _continue_split_row(before: list[Block], raw: list[list[str | None]]) -> lis
     and no numbers. Its texts are appended, cell by cell, to the last row of the page before."""
     head = [c or "" for c in raw[0]]
     last = list(before[-1].rows[-1])
+    if sum(c is not None for c in raw[0]) == 1 < len(raw[0]):
+        return raw  # one cell across the whole table: a title row (「第二十条第（六）项」)
     texts = [c for c in head if c.strip()]
     if not texts or any(_NUMBERISH.match(c) for c in texts):
         return raw

@@ -85,12 +85,12 @@ def core_rows(
                             "unit": cat.measures[m].unit,
                         }
                     )
-            for k, row in enumerate(fmt.application_rows, start=1):
-                cells = r.applications[row.code]
+            # the format's rows, and a foreign row in its printed place (TEMPLATE.md, Mixed templates)
+            for k, (code, cells) in enumerate(r.applications.items(), start=1):
                 out["applications"].append(
                     {
                         "report_id": rid,
-                        "row": row.code,
+                        "row": code,
                         "row_order": k,
                         **{c: v.value for c, v in cells.items()},
                     }
@@ -120,6 +120,7 @@ def core_rows(
                         "expected": f.expected,
                         "actual": f.actual,
                         "cells": f.cells or None,
+                        "text": f.text or None,
                         "message": f.message,
                     }
                 )

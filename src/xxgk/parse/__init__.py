@@ -11,7 +11,9 @@ from .metadata import (
     find_phone,
     find_signature,
     find_title,
+    parse_date,
     same_agency,
+    title_parts,
 )
 from .normalize import fold
 from .regions import Place, gazetteer
@@ -30,6 +32,11 @@ def parse_document(doc: Document, sha256: str, source_file: str) -> Report:
     cat = catalogue()
     paragraphs = [p.text for p in doc.paragraphs]
     title, name, year = find_title(paragraphs)
+    if name is None and doc.meta.get("title"):
+        # a CMS page may print its title only in <title>, <h1> or ArticleTitle
+        page_title, page_name, page_year = find_title(title_parts(doc.meta["title"]))
+        if page_name and (year is None or page_year == year):
+            title, name, year = page_title, page_name, page_year
     headings = find_sections(paragraphs, cat.sections)
     if title is None and len(headings) < 3 and not doc.tables:
         raise NotAReport("不是政府信息公开工作年度报告：未找到年度报告标题、章节或统计表")
@@ -50,9 +57,11 @@ def parse_document(doc: Document, sha256: str, source_file: str) -> Report:
         )
 
     published_on, signature_names, signature_at = find_signature(paragraphs)
-    published_on = published_on or find_labelled_date(paragraphs)
+    published_on = published_on or find_labelled_date(paragraphs) or parse_date(doc.meta.get("published", ""))
     full_text = "\n".join(paragraphs)
     candidates = signature_names + find_contact_names(full_text)
+    if source := doc.meta.get("source"):
+        candidates.append(source)
     if name is None:
         name = next((n for n in candidates if len(n) >= 4), None)
         if name is None:

@@ -21,7 +21,9 @@ _TITLE = re.compile(
 _TITLE_YEAR_FIRST = re.compile(
     r"(?P<year>(?:19|20)\d{2})年度?(?P<name>[^。；;，,]{2,40}?)(?:政府|政务)?信息公开(?:工作)?年度报告"
 )
-_PERIOD = re.compile(r"(?:19|20)(\d{2})年1月1日(?:起)?至(?:19|20)\1年12月31日")
+# The statistics period, however worded (over squashed text): 「自2023年1月1日起至2023年12月31日止」,
+# 「2025年1月1日至12月31日」, 「从2019年1月1日到12月31日止」, 「2024年1月1日—2024年12月31日」.
+_PERIOD = re.compile(r"(?:19|20)(\d{2})年0?1月0?1日(?:起)?(?:至|到|—|–|-|~|～)(?:(?:19|20)\1年)?12月31日")
 _CN_DIGITS = {
     "〇": 0,
     "○": 0,
@@ -91,6 +93,15 @@ def find_title(paragraphs: list[str]) -> tuple[str | None, str | None, int | Non
     if m := _PERIOD.search(joined):
         return None, None, int(m.group(0)[:4])
     return None, None, None
+
+
+def title_parts(page_title: str) -> list[str]:
+    """A page's <title> and meta titles, cut where CMSs join the site and column names on
+    (「…年度报告_政府信息公开年报_某某管委会」)."""
+    parts = []
+    for line in page_title.split("\n"):
+        parts += [p for p in re.split(r"\s*(?:_|\||｜|--|—|－\s)\s*", line) if p.strip()]
+    return parts
 
 
 def _strip_name(name: str) -> str:

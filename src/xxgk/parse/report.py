@@ -22,6 +22,7 @@ class Finding:
     expected: float | None = None
     actual: float | None = None
     cells: str = ""  # every cell concerned, 「row:column」 joined by 「;」
+    text: str = ""  # what the report printed there: a label as printed, a cell's text
 
     @classmethod
     def of(
@@ -49,6 +50,7 @@ class Finding:
             expected,
             actual,
             cells,
+            str(context.get("text", "")),
         )
 
 
@@ -92,6 +94,12 @@ class Report:
     reviews: dict[str, dict[str, CellValue]] = field(default_factory=dict)
     findings: list[Finding] = field(default_factory=list)
     tables_found: tuple[str, ...] = ()
+
+    @property
+    def foreign_rows(self) -> tuple[str, ...]:
+        """Table-三 rows of another format that this report printed (TEMPLATE.md, Mixed templates)."""
+        own = {r.code for r in catalogue().formats[self.template].application_rows}
+        return tuple(c for c in self.applications if c not in own)
 
     @property
     def error_count(self) -> int:

@@ -1,7 +1,11 @@
 """The template matcher: finds the national tables in a Document and reads every cell.
 
 Rows are found by their printed labels (folded, see normalize.fold), never by position: a
-row's values are the cells after its label. Exports pad or drop blank cells around them, so
+row's values are the cells after its label. A label printed differently from the national one
+(a typo, a dropped or extra character, cut by a line break) is recognised by closeness, only
+within the place the national order leaves for it and only when one candidate is clearly
+best (label_variant); another format's row printed in this one is read under its own code
+(template_mix). Exports pad or drop blank cells around them, so
 the values are aligned by trying every way of dropping blank padding at either end; when more
 than one way fits, rows of the same shape in the same table decide, then the row's own
 arithmetic; what still cannot be placed is reported (unplaced_cells), never guessed.
@@ -13,7 +17,9 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
 
-from ..formats import Catalogue, Format, Label, catalogue
+from rapidfuzz import fuzz
+
+from ..formats import Catalogue, ForeignRow, Format, Label, catalogue
 from ..ingest.document import Document, Table
 from .normalize import ABSENT, CellStatus, CellValue, fold, is_value_like, read_cell, strip_numbering
 from .report import Finding
@@ -73,6 +79,12 @@ class Hit:
     table: int
     row: tuple[str, ...]
     label_at: int
+    index: int = 0  # the row's place in its table
+    printed: str = ""  # the label as printed, when it was recognised by closeness
+
+    @property
+    def position(self) -> tuple[int, int]:
+        return (self.table, self.index)
 
     @property
     def after(self) -> tuple[str, ...]:
@@ -83,23 +95,150 @@ class Hit:
         return (self.table, self.label_at, len(self.row))
 
 
-def find_rows(grid: Grid, index: LabelIndex) -> dict[str, Hit]:
+def find_rows(
+    grid: Grid, index: LabelIndex, skip: frozenset[tuple[int, int]] = frozenset(), with_values: bool = False
+) -> dict[str, Hit]:
     """The first row, in document order, labelled with each code (the rightmost label wins:
-    group labels such as 「（三）不予公开」 precede the row's own)."""
+    group labels such as 「（三）不予公开」 precede the row's own). `skip`: rows already read;
+    `with_values`: only rows that print something after their label."""
     hits: dict[str, Hit] = {}
     for t, table in enumerate(grid.tables):
         for r, row in enumerate(table):
+            if (t, r) in skip:
+                continue
             for i in range(len(row) - 1, -1, -1):
                 if code := index.match(row[i]):
-                    hits.setdefault(code, Hit(t, grid.raw[t].rows[r], i))
+                    if not with_values or any(c.text.strip() for c in row[i + 1 :]):
+                        hits.setdefault(code, Hit(t, grid.raw[t].rows[r], i, r))
                     break
     return hits
 
 
+# Closeness of a printed label to a national one (rapidfuzz's normalised Indel similarity,
+# 0–100, on folded labels without numbering). Measured on real labels: 「其他法律行政止公开」
+# 86, 「要求行政机关确认或重」 (cut by a line break) 74; unrelated labels of the same table < 50.
+CLOSE_ENOUGH = 60
+CLEARLY_BEST = 10  # the best candidate must beat the second by this much, both ways
+_SHORTEST_CORE = 4  # shorter labels (「其他」「总计」) are too short to judge by closeness
+
+
+def match_rows(grid: Grid, labels: Sequence[Label], foreign: Sequence[ForeignRow] = ()) -> dict[str, Hit]:
+    """Every row of a table that can be told: by its national label, as another format's row
+    printed in this one (`foreign`, only when none of the rows it replaces is printed), or by
+    closeness within the place the national order leaves for it."""
+    hits = find_rows(grid, _index(tuple(labels)))
+    if not hits:
+        return hits
+    used = frozenset(h.position for h in hits.values())
+    if foreign:
+        for code, hit in find_rows(grid, _index(tuple(foreign)), used, with_values=True).items():
+            spec = next(f for f in foreign if f.code == code)
+            if not any(c in hits for c in spec.replaces):
+                hits[code] = hit
+                used |= {hit.position}
+    replaced = {c for f in foreign if f.code in hits for c in f.replaces}
+    order = [lab.code for lab in labels]
+    missing = [c for c in order if c not in hits and c not in replaced]
+    if missing:
+        hits.update(_match_by_closeness(grid, labels, hits, used, missing))
+    return hits
+
+
 @cache
+def _index(labels: tuple[Label, ...]) -> LabelIndex:
+    return LabelIndex(labels)
+
+
+def _core(text: str) -> str:
+    return fold(strip_numbering(text))
+
+
+def _match_by_closeness(
+    grid: Grid, labels: Sequence[Label], hits: dict[str, Hit], used: frozenset, missing: list[str]
+) -> dict[str, Hit]:
+    """Missing rows recognised from labels printed differently. A row is a candidate for a
+    missing code only between the rows found for its neighbours in the national order; it is
+    taken when it is close enough and clearly closer to that code than to any other label of
+    the table, and the code clearly closer to it than to any other candidate. Never a guess."""
+    order = [lab.code for lab in labels]
+    national = {lab.code: [_core(t) for t in (lab.label, *lab.aliases)] for lab in labels}
+    first = min(h.table for h in hits.values())
+    last = max(h.table for h in hits.values())
+    found: dict[str, Hit] = {}
+    taken: set[tuple[int, int]] = set(used)
+    for code in missing:
+        k = order.index(code)
+        before = [hits[c].position for c in order[:k] if c in hits]
+        after = [hits[c].position for c in order[k + 1 :] if c in hits]
+        low = before[-1] if before else (first, -1)
+        high = after[0] if after else (last, 1 << 30)
+        if high <= low:
+            continue
+        scored = []
+        for pos, hit, printed in _candidates(grid, low, high, taken):
+            own = _closeness(printed, national[code])
+            others = max(
+                (_closeness(printed, cores) for c, cores in national.items() if c != code), default=0
+            )
+            scored.append((own, others, pos, hit, printed))
+        best: dict[tuple[int, int], tuple] = {}
+        for entry in scored:  # a row and its label joined with the line above: the closer one
+            if entry[2] not in best or entry[0] > best[entry[2]][0]:
+                best[entry[2]] = entry
+        scored = sorted(best.values(), key=lambda s: s[0], reverse=True)
+        if not scored:
+            continue
+        own, others, pos, hit, printed = scored[0]
+        runner_up = scored[1][0] if len(scored) > 1 else 0
+        if (
+            len(national[code][0]) >= _SHORTEST_CORE
+            and own >= CLOSE_ENOUGH
+            and own - others >= CLEARLY_BEST
+            and own - runner_up >= CLEARLY_BEST
+        ):
+            found[code] = Hit(hit.table, hit.row, hit.label_at, hit.index, printed)
+            taken.add(pos)
+    return found
+
+
+def _closeness(printed: str, cores: list[str]) -> float:
+    core = _core(printed)
+    return max((fuzz.ratio(core, c) for c in cores if c), default=0.0)
+
+
+def _candidates(grid: Grid, low: tuple[int, int], high: tuple[int, int], taken: set[tuple[int, int]]):
+    """Rows strictly between two positions that print a label and something after it. A label
+    cut by a line break onto a row of its own is joined to the row below it."""
+    for t in range(low[0], high[0] + 1):
+        table = grid.tables[t]
+        start = low[1] + 1 if t == low[0] else 0
+        end = min(high[1], len(table)) if t == high[0] else len(table)
+        for r in range(start, end):
+            if (t, r) in taken:
+                continue
+            row = table[r]
+            at = next((i for i in range(len(row) - 1, -1, -1) if row[i].key), None)
+            if at is None or not any(c.text.strip() for c in row[at + 1 :]):
+                continue
+            raw = grid.raw[t].rows[r]
+            yield (t, r), Hit(t, raw, at, r), raw[at]
+            above = table[r - 1] if r > start else ()
+            if (
+                above
+                and (t, r - 1) not in taken
+                and above[-1].key
+                and not any(c.text.strip() for c in above[1:] if not c.key)
+            ):
+                yield (t, r), Hit(t, raw, at, r), grid.raw[t].rows[r - 1][-1] + raw[at]
+
+
 def label_index(format_code: str, kind: str) -> LabelIndex:
+    return _index(table_labels(format_code, kind))
+
+
+def table_labels(format_code: str, kind: str) -> tuple[Label, ...]:
     fmt = catalogue().formats[format_code]
-    return LabelIndex(fmt.application_rows if kind == "applications" else fmt.proactive_items)
+    return fmt.application_rows if kind == "applications" else fmt.proactive_items
 
 
 def alignments(cells: Sequence[str], n: int) -> list[int]:
@@ -190,6 +329,20 @@ def _placed_values(
     return placed[code]
 
 
+def _printed(hit: Hit) -> str:
+    return " ".join(hit.row[hit.label_at].split())
+
+
+def _variant_findings(hits: dict[str, Hit], labels: dict[str, str], table: str) -> list[Finding]:
+    return [
+        Finding.of(
+            "label_variant", table=table, row=code, text=" ".join(hit.printed.split()), row_label=labels[code]
+        )
+        for code, hit in hits.items()
+        if hit.printed
+    ]
+
+
 def _row_sum_holds(values: list[str]) -> bool:
     """Total (last) equals the sum of the others: the row arithmetic of tables 三 and 四."""
     cells = [read_cell(v) for v in values]
@@ -204,9 +357,12 @@ def read_applications(
 ) -> tuple[dict[str, dict[str, CellValue]], list[Finding], bool]:
     table = "applications"
     columns = [a.code for a in cat.applicants]
-    rows = fmt.application_rows
-    hits = find_rows(grid, label_index(fmt.code, "applications"))
-    result: dict[str, dict[str, CellValue]] = {r.code: dict.fromkeys(columns, ABSENT) for r in rows}
+    hits = match_rows(grid, fmt.application_rows, fmt.foreign_rows)
+    foreign = [f for f in fmt.foreign_rows if f.code in hits]
+    replaced = {c for f in foreign for c in f.replaces}
+    rows = [*fmt.application_rows, *foreign]
+    codes = fmt.row_codes(tuple(f.code for f in foreign))
+    result: dict[str, dict[str, CellValue]] = {c: dict.fromkeys(columns, ABSENT) for c in codes}
     findings: list[Finding] = []
     if not hits:
         findings.append(Finding.of("missing_table", table=table, table_title=cat.table_titles[table]))
@@ -214,7 +370,13 @@ def read_applications(
     placed, counts = RowReader(len(columns)).place(hits, prefer=_row_sum_holds)
     labels = row_labels(fmt)
     col_labels = {a.code: a.label for a in cat.applicants}
-    for r in rows:
+    for f in foreign:
+        labels[f.code] = f.label
+        findings.append(Finding.of("template_mix", table=table, row=f.code, text=_printed(hits[f.code])))
+    findings += _variant_findings(hits, labels, table)
+    for r in sorted(rows, key=lambda r: codes.index(r.code)):
+        if r.code in replaced:
+            continue  # stands null beside the foreign row that replaces it: not missing
         values = _placed_values(
             r.code, labels[r.code], hits, placed, counts, len(columns), table, cat, findings
         )
@@ -231,13 +393,14 @@ def read_proactive(
     grid: Grid, fmt: Format, cat: Catalogue
 ) -> tuple[dict[tuple[str, str], CellValue], list[Finding], bool]:
     table = "proactive_disclosure"
-    hits = find_rows(grid, label_index(fmt.code, "proactive"))
+    hits = match_rows(grid, fmt.proactive_items)
     in_yuan = _money_headers_in_yuan(grid, fmt)
     result = {(i.code, m): ABSENT for i in fmt.proactive_items for m in i.measures}
     findings: list[Finding] = []
     if not hits:
         findings.append(Finding.of("missing_table", table=table, table_title=cat.table_titles[table]))
         return result, findings, False
+    findings += _variant_findings(hits, {i.code: i.label for i in fmt.proactive_items}, table)
     for item in fmt.proactive_items:
         width = len(item.measures)
         placed, counts = RowReader(width).place({item.code: hits[item.code]} if item.code in hits else {})
