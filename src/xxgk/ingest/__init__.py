@@ -37,6 +37,58 @@ def read_bytes(data: bytes, source: str, suffix: str = ".txt") -> Document:
     if not data.strip():
         raise UnreadableFile("空文件")
     kind = sniff(data, suffix.lower())
+    try:
+        return _read_kind(kind, data, source, suffix)
+    except UnreadableFile:
+        raise
+    except RecursionError as exc:
+        raise UnreadableFile(
+            f"{_LABEL[kind]} 文件已损坏或结构异常：嵌套层次过深，无法读取；请用原软件重新保存或导出"
+        ) from exc
+    except Exception as exc:
+        library = _failing_library(exc)
+        if library is None:
+            raise  # our own bug: the pipeline names it as one
+        detail = f"{type(exc).__name__}: {exc}"
+        if len(detail) > 80:
+            detail = detail[:80] + "…"
+        raise UnreadableFile(
+            f"{_LABEL[kind]} 文件已损坏，无法读取（{library} 出错：{detail}）；"
+            "请重新下载，或用原软件重新保存或导出"
+        ) from exc
+
+
+_LABEL = {"txt": "文本", "html": "网页", "docx": "DOCX", "doc": "DOC", "wps": "WPS", "pdf": "PDF"}
+# The libraries that read a file's bytes: an exception raised inside them, rather than in our
+# code, means the file is damaged in a way they cannot recover from (fuzzing: scripts/fuzz.py).
+_READERS = {
+    "pdfplumber": "pdfplumber",
+    "pdfminer": "pdfminer",
+    "docx": "python-docx",
+    "lxml": "lxml",
+    "charset_normalizer": "charset-normalizer",
+    "zipfile": "zipfile",
+    "zlib": "zlib",
+}
+
+
+def _failing_library(exc: BaseException) -> str | None:
+    """The reading library the exception came out of, or None when it was raised in our code
+    (or in code our code called directly). Decided by the frames below our last one."""
+    frames = []
+    tb = exc.__traceback__
+    while tb is not None:
+        frames.append(tb.tb_frame.f_globals.get("__name__") or "")
+        tb = tb.tb_next
+    ours = [i for i, name in enumerate(frames) if name == "xxgk" or name.startswith("xxgk.")]
+    below = frames[ours[-1] + 1 :] if ours else frames
+    for name in below:
+        if (root := name.split(".", 1)[0]) in _READERS:
+            return _READERS[root]
+    return None
+
+
+def _read_kind(kind: str, data: bytes, source: str, suffix: str) -> Document:
     if kind == "txt":
         return read_text(data, source)
     if kind in {"docx", "doc", "pdf", "wps"} and not _looks_like(kind, data):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+import zlib
 
 from .document import Block, Document, Paragraph, Table, UnreadableFile
 
@@ -19,10 +20,20 @@ def read_docx(data: bytes, source: str, source_format: str = "docx") -> Document
     from docx.opc.exceptions import PackageNotFoundError
     from docx.table import Table as DocxTable
     from docx.text.paragraph import Paragraph as DocxParagraph
+    from lxml import etree
 
     try:
         document = docx.Document(io.BytesIO(data))
-    except (zipfile.BadZipFile, PackageNotFoundError, KeyError, ValueError) as exc:
+    except (
+        zipfile.BadZipFile,  # also a part whose CRC does not match
+        zlib.error,  # a part whose compressed bytes are damaged
+        EOFError,  # a part cut short
+        NotImplementedError,  # a compression method zipfile does not know (a damaged header)
+        etree.LxmlError,  # a part that is not well-formed XML
+        PackageNotFoundError,
+        KeyError,
+        ValueError,
+    ) as exc:
         raise UnreadableFile(
             f"DOCX 文件已损坏，无法打开（{type(exc).__name__}）；请用 Word 重新保存"
         ) from exc

@@ -25,7 +25,14 @@ def decode(data: bytes, declared: str | None = None) -> tuple[str, str]:
         (codecs.BOM_UTF16_BE, "utf_16"),
     ):
         if data.startswith(bom):
-            return data.decode(enc), enc
+            try:
+                return data.decode(enc), enc
+            except UnicodeDecodeError as exc:
+                name = "UTF-8" if enc == "utf_8_sig" else "UTF-16"
+                raise UnreadableFile(
+                    f"文件以 {name} 编码标记开头，但第 {exc.start} 字节处不是有效的 {name}："
+                    "文件可能已损坏；请用原软件重新导出"
+                ) from exc
     try:
         return data.decode("utf-8"), "utf_8"
     except UnicodeDecodeError:
@@ -34,7 +41,7 @@ def decode(data: bytes, declared: str | None = None) -> tuple[str, str]:
         enc = "gb18030" if declared.lower().replace("-", "") in _GB_FAMILY else declared
         try:
             return data.decode(enc), enc
-        except (UnicodeDecodeError, LookupError):
+        except (UnicodeError, LookupError, ValueError):  # a charset that is none, or not this one
             pass
     if b"\x00" in data[:4096]:
         raise UnreadableFile("二进制文件，不是文本")
