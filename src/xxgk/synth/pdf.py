@@ -103,7 +103,7 @@ class _Writer:
 
     def paragraph(self, s: str, size: float, first_indent: float, align: str, lead: float) -> None:
         avail = WIDTH - first_indent
-        lines = _wrap(s, avail, size) if align == "left" else [s]
+        lines = _wrap(s, avail, size)  # a long title wraps too, each line centred
         if first_indent and len(lines) > 1:
             first = _wrap(s, avail, size)[0]
             lines = [first, *_wrap(s[len(first) :], WIDTH, size)]
@@ -165,7 +165,7 @@ class _Writer:
             self.new_page()
             return self.table(bottom)
         self._draw(t, widths, h)
-        self.top += BODY_LEAD / 2
+        self.top += BODY_LEAD if self.style.overflow_last_row else BODY_LEAD / 2
         return None
 
     def _draw(self, t: Table, widths: list[float], h: list[float]) -> None:
@@ -183,8 +183,10 @@ class _Writer:
             if self.style.ruled:
                 c.rect(x0, PAGE_H - y1, x1 - x0, y1 - y0, stroke=1, fill=0)
             lines = _wrap(x.text, x1 - x0 - 2 * PAD, CELL)
+            below = self.style.overflow_last_row and x.r + x.rs == t.nrows and t.nrows > t.header_rows + 1
+            step = CELL_LEAD + 2 * PAD if below else CELL_LEAD  # wrapped lines wholly below the box
             for k, line in enumerate(lines):
-                base = y0 + PAD + CELL + k * CELL_LEAD - 1
+                base = y0 + PAD + CELL + k * step - 1
                 if len(lines) == 1:
                     self.text((x0 + x1) / 2, base, line, CELL, "center")
                 else:
@@ -203,8 +205,8 @@ def render_pdf(doc: Doc, style: PdfStyle | None = None) -> bytes:
             w.new_page()
         elif b.kind == "title":
             w.top += 10
-            w.paragraph(b.text, 16, 0, "center", 26)
-            w.top += 8
+            w.paragraph(b.text, 16, 0, "center", 28)
+            w.top += 18
         elif b.kind == "h":
             w.paragraph(
                 b.indent + b.text, BODY + 1, indent if style.heading_indent else 0, "left", BODY_LEAD + 4

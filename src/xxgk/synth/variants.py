@@ -417,6 +417,27 @@ def _fee_in_yuan(case: Case) -> None:
     case.value_text[key] = f"{round(amount * 10000)}元"
 
 
+def _fee_header_in_yuan(case: Case) -> None:
+    key = (PROACTIVE, "fees", "amount_10k_yuan")
+    amount = dict(case.values())[key]
+    case.value_text[key] = str(round(amount * 10000))
+    _relabel_cells(case, {"本年收费金额（单位：万元）": "本年收费金额（单位：元）"})
+
+
+def _title_two_lines(case: Case) -> None:
+    y = case.rep.year
+    at = next(i for i, b in enumerate(case.doc.blocks) if b.kind == "title")
+    head, tail = case.doc.blocks[at].text.split(f"{y}年")
+    case.doc.blocks[at : at + 1] = [Block("title", f"{head}{y}年政府"), Block("title", tail[2:])]
+
+
+def _spaced_digits(case: Case) -> None:
+    y = case.rep.year
+    for b in case.doc.blocks:
+        if b.kind in ("title", "p"):
+            b.text = b.text.replace(f"{y}年", f" {y} 年").replace("1月1日", " 1 月 1 日").strip()
+
+
 def _relabel_cells(case: Case, texts: dict[str, str]) -> None:
     """Header or group cells printed differently (after the document is built)."""
 
@@ -438,7 +459,7 @@ def _pdf(**style) -> Callable[[Case], None]:
 
 
 def _overflow(case: Case) -> None:
-    case.labels["carried_forward"] = "四、结转下年度继续\n办理"
+    case.labels["carried_forward"] = "四、结转下年度\n继续办理"
     case.pdf.overflow_last_row = True
 
 
@@ -641,6 +662,27 @@ REGISTRY: list[Variant] = [
         "the fee amount printed in 元 with its unit",
         ALL,
         _fee_in_yuan,
+    ),
+    V(
+        "fee_header_in_yuan",
+        "收费金额列头写「（单位：元）」，数值为元",
+        "the fee column headed 「（单位：元）」 with its amount in 元 (read as 万元)",
+        ALL,
+        _fee_header_in_yuan,
+    ),
+    V(
+        "title_two_lines",
+        "标题分两行「…2024年政府」「信息公开工作年度报告」",
+        "the title split over two lines",
+        ALL,
+        doc=_title_two_lines,
+    ),
+    V(
+        "spaced_digits",
+        "年份前后有空格「 2024 年」",
+        "spaces around the digits of years and dates",
+        ALL,
+        doc=_spaced_digits,
     ),
     V(
         "pdf_borderless",
