@@ -27,6 +27,8 @@ MARGIN = 0.09  # share of the page height at the top and bottom where page numbe
 # A top-level heading (「四、」) or the start of a numbered paragraph always starts a new
 # paragraph, even when the line before it reaches the margin (WPS indents headings as prose).
 _HEADING_START = re.compile(r"^\s*[一二三四五六七八九十]{1,2}\s*[、.．]")
+ALONE_INDENT = 4  # characters of indent past which a line stands alone (centred, right-aligned)
+RUN_ON_MIN = 20  # a paragraph this long that stops at a page break without 。 goes on overleaf
 WRAP_BELOW = 1.6  # a label line this many line heights under a table's box still belongs to it
 
 
@@ -58,6 +60,7 @@ def _runs_on(last: Block, first: Block) -> bool:
     return (
         isinstance(last, Paragraph)
         and isinstance(first, Paragraph)
+        and len(last.text) >= RUN_ON_MIN
         and not _SENTENCE_END.search(last.text)
         and not _HEADING_START.match(first.text)
         and not _HEADING_START.match(last.text)
@@ -129,6 +132,7 @@ def _page_blocks(page, before: list[Block]) -> list[Block]:
         if rows:
             items.append((t.bbox[1], Table(tuple(tuple(r) for r in rows))))
     right = max((ln["x1"] for ln in lines), default=0)
+    left = min((ln["x0"] for ln in lines), default=0)
     rows: list[list[list]] = []  # borderless table rows: cells as [text, x0]
     row_top = last_top = 0.0
     para: list[str] = []
@@ -163,13 +167,16 @@ def _page_blocks(page, before: list[Block]) -> list[Block]:
             continue
         flush_rows()
         text = ln["text"].strip()
-        if _HEADING_START.match(text):
+        width = ln["chars"][0]["x1"] - ln["chars"][0]["x0"] if ln["chars"] else 10
+        # centred or right-aligned (a title, a sign-off): a line of its own, even where it
+        # reaches the right margin; a paragraph's first line is indented by two characters only
+        alone = ln["x0"] - left > ALONE_INDENT * width
+        if _HEADING_START.match(text) or alone:
             flush_para()
         if not para:
             para_top = ln["top"]
         para.append(text)
-        width = ln["chars"][0]["x1"] - ln["chars"][0]["x0"] if ln["chars"] else 10
-        if ln["x1"] < right - 2 * width or _SENTENCE_END.search(text):
+        if ln["x1"] < right - 2 * width or _SENTENCE_END.search(text) or alone:
             flush_para()  # the line stops short of the margin: the paragraph ends here
     flush_para()
     flush_rows()

@@ -88,14 +88,37 @@ def _continues_cell(cell: str, line: str) -> bool:
     )
 
 
+def _breaks_cell(line: str, following: list[str]) -> bool:
+    """A tab-less line inside a tab-row table whose next line goes on with tabs: the first
+    part of a cell cut by a line break (exports write a cell's line breaks as they are)."""
+    nxt = _next_row(following)
+    text = line.strip()
+    return "\t" in nxt and len(text) <= 40 and not _PROSE_END.search(text) and not _HEADING_START.match(text)
+
+
+def _next_row(following: list[str]) -> str:
+    return next((n for n in following if n.strip()), "")
+
+
 def _tab_rows(lines: list[str]) -> list[Block]:
     blocks: list[Block] = []
     rows: list[tuple[str, ...]] = []
-    for line in lines:
+    wrapped = ""  # a cell's text before a line break inside it (「5.要求行政机关确认或重」)
+    for k, line in enumerate(lines):
         if "\t" in line:
-            rows.append(tuple(c.strip() for c in line.split("\t")))
+            cells = [c.strip() for c in line.split("\t")]
+            if wrapped:
+                cells[0] = wrapped + "\n" + cells[0] if cells[0] else wrapped
+                wrapped = ""
+            rows.append(tuple(cells))
         elif not line.strip():
             continue  # blank lines inside a table do not end it
+        elif rows and _breaks_cell(line, lines[k + 1 : k + 3]):
+            if _NUMERIC.match(_next_row(lines[k + 1 : k + 3]).split("\t")[0]):
+                # a number starts the next row: this is the end of the row above's last cell
+                rows[-1] = (*rows[-1][:-1], rows[-1][-1] + "\n" + line.strip())
+            else:
+                wrapped = (wrapped + "\n" if wrapped else "") + line.strip()
         else:
             if rows:
                 blocks.append(Table(tuple(rows)))

@@ -11,6 +11,7 @@ from .metadata import (
     find_phone,
     find_signature,
     find_title,
+    looks_like_agency,
     parse_date,
     same_agency,
     title_parts,
@@ -18,7 +19,7 @@ from .metadata import (
 from .normalize import fold
 from .regions import Place, gazetteer
 from .report import Finding, Report, Section
-from .sections import find_sections
+from .sections import find_sections, heading_section
 from .tables import Grid, find_rows, label_index, read_applications, read_proactive, read_reviews
 
 __all__ = ["NotAReport", "Report", "parse_document"]
@@ -56,6 +57,7 @@ def parse_document(doc: Document, sha256: str, source_file: str) -> Report:
             f"文件不完整：在第{last}部分之后中断，缺少第四部分的统计表和第六部分（可能是截断的文件）"
         )
 
+    paragraphs = paragraphs[: _report_end(paragraphs, headings, cat)]
     published_on, signature_names, signature_at = find_signature(paragraphs)
     published_on = published_on or find_labelled_date(paragraphs) or parse_date(doc.meta.get("published", ""))
     full_text = "\n".join(paragraphs)
@@ -127,6 +129,23 @@ def choose_format(grid: Grid, cat: Catalogue, year: int) -> Format:
 
     by_year = cat.format_for_year(year)
     return max(cat.formats.values(), key=lambda f: (evidence(f), f is by_year))
+
+
+def _report_end(paragraphs: list[str], headings: dict[int, tuple[int, str]], cat: Catalogue) -> int:
+    """Where this report ends: a file may carry a second report after the first one's section
+    六 (an earlier year appended, an annex). Its title or its 「一、总体情况」 starts it; its
+    sign-off date, names and text are not this report's."""
+    if 6 not in headings:
+        return len(paragraphs)
+    for i in range(headings[6][0] + 1, len(paragraphs)):
+        text = paragraphs[i].strip()
+        title = len(text) <= 60 and "。" not in text and find_title([text])[0] is not None
+        if title or heading_section(text, cat.sections[:1]):
+            above = paragraphs[i - 1].strip()
+            if i - 1 > headings[6][0] and title and len(above) <= 30 and looks_like_agency(above):
+                return i - 1  # the title's first line: the agency's name
+            return i
+    return len(paragraphs)
 
 
 def _specificity(place: Place) -> int:

@@ -80,7 +80,7 @@ def find_title(paragraphs: list[str]) -> tuple[str | None, str | None, int | Non
                 if not m:
                     continue
                 raw = _strip_name(m.group("name"))
-                if _looks_like_agency(raw):
+                if looks_like_agency(raw):
                     return m.group(0).strip(), raw, int(m.group("year"))
                 if loose is None and len(raw) >= 2 and not re.search(r"\d", raw):
                     loose = (m.group(0).strip(), raw, int(m.group("year")))
@@ -109,7 +109,7 @@ def _strip_name(name: str) -> str:
     return re.sub(r"(?:关于)?的?$", "", name)
 
 
-def _looks_like_agency(name: str) -> bool:
+def looks_like_agency(name: str) -> bool:
     return len(name) >= 3 and re.search(AGENCY_END + "$", name) is not None
 
 

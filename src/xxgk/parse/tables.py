@@ -13,6 +13,7 @@ arithmetic; what still cannot be placed is reported (unplaced_cells), never gues
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -20,7 +21,7 @@ from functools import cache
 from rapidfuzz import fuzz
 
 from ..formats import Catalogue, ForeignRow, Format, Label, catalogue
-from ..ingest.document import Document, Table
+from ..ingest.document import Document, Paragraph, Table
 from .normalize import ABSENT, CellStatus, CellValue, fold, is_value_like, read_cell, strip_numbering
 from .report import Finding
 
@@ -43,6 +44,12 @@ class Grid:
             self.tables.append([tuple(_prepare(c) for c in row) for row in table.rows])
         self.raw: list[Table] = doc.tables
         self.keys = {c.key for t in self.tables for row in t for c in row if c.key}
+        # The paragraph right before each table: a text export may print a table's first
+        # cell cut by its line break there (「行政」 above 「复议⇥行政诉讼」).
+        self.lead: list[str] = []
+        for before, block in itertools.pairwise([None, *doc.blocks]):
+            if isinstance(block, Table):
+                self.lead.append(before.text if isinstance(before, Paragraph) else "")
 
 
 def _prepare(text: str) -> Cell:
@@ -465,19 +472,43 @@ def read_reviews(grid: Grid, cat: Catalogue) -> tuple[dict[str, dict[str, CellVa
     return result, findings, True
 
 
+_HEADER_PIECE = 6  # 「尚未审结」「未经复议直接起诉」 cut by line breaks: short pieces, no numbers
+
+
+def _in_header(row: tuple[Cell, ...], header_keys: set[str]) -> bool:
+    """A row of table 四's header: it names a proceeding or result, or it holds only short
+    pieces of text and no number (header cells cut up by their line breaks: 「结果」「纠正」)."""
+    if any(c.key in header_keys for c in row):
+        return True
+    texts = [c for c in row if c.text.strip()]
+    return bool(texts) and all(c.key and len(c.key) <= _HEADER_PIECE for c in texts)
+
+
 def _values_after_header(grid: Grid, anchor: str, header_keys: set[str], width: int) -> list[str] | None:
     """Value cells of the rows after the table-四 header, across a page-split table too."""
-    if anchor not in grid.keys:
-        return None
+
+    def names(key: str) -> bool:  # 「行政复议」, also with a caption glued on (「表四行政复议」)
+        return anchor in key and len(key) <= len(anchor) + _HEADER_PIECE
+
+    def cut_above(t: int) -> bool:
+        first = grid.tables[t][0][0] if grid.tables[t] and grid.tables[t][0] else None
+        return (
+            first is not None
+            and len(grid.lead[t]) <= _HEADER_PIECE
+            and names(fold(grid.lead[t] + first.text))
+        )
+
     for t, table in enumerate(grid.tables):
-        start = next((i for i, row in enumerate(table) if any(c.key == anchor for c in row)), None)
+        start = next((i for i, row in enumerate(table) if any(names(c.key) for c in row)), None)
+        if start is None and cut_above(t):
+            start = 0
         if start is None:
             continue
         following = table[start + 1 :] + (grid.tables[t + 1] if t + 1 < len(grid.tables) else [])
         values: list[str] = []
         for row in following:
-            if any(c.key in header_keys for c in row) and not values:
-                continue  # still in the header
+            if not values and _in_header(row, header_keys):
+                continue
             if any(c.key for c in row):
                 break  # a label: the numbers have ended
             if values or any(c.text.strip() for c in row):
