@@ -100,3 +100,62 @@ def test_an_amount_column_printed_in_yuan_is_normalised_to_10k_yuan():
     grid = doc_of(["信息内容", "采购项目数量", "采购总金额（万元）"], ["政府集中采购", "3", "125"])
     cells, _, _ = read_proactive(grid, fmt2019, catalogue())
     assert cells[("procurement", "amount_10k_yuan")].value == 125.0
+
+
+def _rules(findings):
+    return {(f.rule, f.row) for f in findings}
+
+
+def test_a_typod_label_is_read_by_closeness_and_says_so():
+    """「2.其他法律行政止公开」 (淮安市洪泽区, 2024): clearly closest to one national label in
+    its place; read as that row, with a label_variant warning quoting what was printed."""
+    rows = _full_table({"denied_prohibited_by_law": ["", "2.其他法律行政止公开", "", *["3"] * 6, "18", ""]})
+    cells, findings, _ = read_applications(doc_of(*rows), FMT, catalogue())
+    assert cells["denied_prohibited_by_law"]["total"].value == 18
+    [variant] = [f for f in findings if f.rule == "label_variant"]
+    assert (variant.row, variant.text, variant.severity) == (
+        "denied_prohibited_by_law",
+        "2.其他法律行政止公开",
+        "warning",
+    )
+    assert "missing_row" not in {f.rule for f in findings}
+
+
+def test_a_label_cut_by_a_line_break_onto_a_row_of_its_own_is_joined():
+    rows = _full_table({"rejected_confirmation": ["", "新出具已获取信息", "", *["1"] * 6, "6", ""]})
+    k = [r.code for r in FMT.application_rows].index("rejected_confirmation")
+    rows.insert(k, ["", "5.要求行政机关确认或重"])
+    cells, findings, _ = read_applications(doc_of(*rows), FMT, catalogue())
+    assert cells["rejected_confirmation"]["total"].value == 6
+    assert ("label_variant", "rejected_confirmation") in _rules(findings)
+
+
+def test_between_two_equally_close_candidates_nothing_is_guessed():
+    """Two rows printed where 「2.重复申请」 belongs, each as close to it as the other: the
+    row is not taken from either (missing_row), and neither is read as anything else."""
+    rows = _full_table({"rejected_duplicate": ["", "2.重复申请书", "", *["1"] * 6, "6", ""]})
+    k = [r.code for r in FMT.application_rows].index("rejected_duplicate")
+    rows.insert(k + 1, ["", "2.重复的申请", "", *["2"] * 6, "12", ""])
+    cells, findings, _ = read_applications(doc_of(*rows), FMT, catalogue())
+    assert ("missing_row", "rejected_duplicate") in _rules(findings)
+    assert all(v.value is None for v in cells["rejected_duplicate"].values())
+    assert "label_variant" not in {f.rule for f in findings}
+
+
+def test_a_label_far_from_every_national_one_stays_missing():
+    rows = _full_table({"rejected_duplicate": ["", "2.其他情形说明", "", *["0"] * 6, "0", ""]})
+    cells, findings, _ = read_applications(doc_of(*rows), FMT, catalogue())
+    assert ("missing_row", "rejected_duplicate") in _rules(findings)
+    assert all(v.value is None for v in cells["rejected_duplicate"].values())
+
+
+def test_the_2019_other_processing_row_in_a_2021_table_is_template_mix():
+    rows = [r for r in _full_table({}) if not r[1].startswith(("1.申请人", "2.申请人", "3.其他"))]
+    k = next(i for i, r in enumerate(rows) if r[1] == "（七）总计")
+    rows.insert(k, ["", "（六）其他处理", "", *["1"] * 6, "6", ""])
+    cells, findings, _ = read_applications(doc_of(*rows), FMT, catalogue())
+    assert cells["other_processing"]["total"].value == 6
+    assert all(v.value is None for v in cells["other_other"].values())
+    assert ("template_mix", "other_processing") in _rules(findings)
+    assert not any(f.rule == "missing_row" for f in findings)
+    assert list(cells)[-3:] == ["other_processing", "total_processed", "carried_forward"]
