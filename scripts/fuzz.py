@@ -4,7 +4,7 @@ tests/test_fuzz.py runs a small sample of it).
     .venv/bin/python scripts/fuzz.py                      # 1,000 files per format
     .venv/bin/python scripts/fuzz.py --per-format 50 --seed 7
 
-From the fixtures (tests/fixtures/handmade, reports/, /work/shared/real when present, and a few
+From the fixtures (reports/, tests/fixtures/ with its handmade/ and real/ files, and a few
 synthetic DOCX and HTML reports) it writes N mutated files per format, deterministically from
 the seed: flipped and random bytes, files cut at a random point, deleted, repeated and shuffled
 lines (text and HTML), damaged markup and cell spans (HTML), damaged document.xml inside the
@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import functools
 import io
 import itertools
 import multiprocessing
@@ -48,7 +49,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 HANDMADE = ROOT / "tests" / "fixtures" / "handmade"
-REAL = Path("/work/shared/real")
+REAL = Path("/work/shared/real")  # when tests/fixtures/real is absent
 CRASH = "程序缺陷"
 FORMATS = ("txt", "html", "docx", "pdf", "doc")
 EXTENSION = {"txt": ".txt", "html": ".html", "docx": ".docx", "pdf": ".pdf", "doc": ".doc"}
@@ -59,32 +60,43 @@ OTHER_EXTENSIONS = [".txt", ".text", ".htm", ".html", ".shtml", ".docx", ".doc",
 # ---------------------------------------------------------------- seeds
 
 
-def seeds() -> dict[str, list[tuple[str, bytes]]]:
-    """Undamaged files per format: (short name, bytes)."""
+def seeds(synthetic: bool = True) -> dict[str, list[tuple[str, bytes]]]:
+    """Undamaged files per format: (short name, bytes). `synthetic` adds two generated Word
+    files and pages (more table shapes than the one DOCX fixture; ten seconds to draw)."""
     out: dict[str, list[tuple[str, bytes]]] = {f: [] for f in FORMATS}
-
-    def add(fmt: str, path: Path) -> None:
-        if path.exists():
-            out[fmt].append((path.stem[:24], path.read_bytes()))
-
-    for p in sorted((ROOT / "reports").glob("*.txt")):
-        add("txt", p)
-    for p in sorted(HANDMADE.glob("*")):
-        fmt = p.suffix.lstrip(".")
-        if fmt in out:
-            add(fmt, p)
-    for p in sorted(REAL.glob("*")) if REAL.is_dir() else []:
-        fmt = p.suffix.lstrip(".")
-        if fmt in out:
-            add(fmt, p)
-    # A few synthetic Word files and pages: more table shapes than the one DOCX fixture.
-    from xxgk.synth import corpus
-    from xxgk.synth.render import render_docx, render_html
-
-    for k, (rep, _) in enumerate(corpus(2, seed=3, error_rate=0)):
-        out["docx"].append((f"synth{k}", render_docx(rep, ruled=k == 0)))
-        out["html"].append((f"synth{k}", render_html(rep).encode("utf-8")))
+    folders = [ROOT / "reports", HANDMADE, ROOT / "tests" / "fixtures", ROOT / "tests" / "fixtures" / "real"]
+    if not (ROOT / "tests" / "fixtures" / "real").is_dir():
+        folders.append(REAL)
+    for folder in folders:
+        for p in sorted(folder.glob("*")) if folder.is_dir() else []:
+            fmt = p.suffix.lstrip(".")
+            if fmt in out and p.is_file():
+                out[fmt].append((p.stem[:24], p.read_bytes()))
+    if synthetic:
+        out["docx"] += [(f"synth{k}", d) for k, d in enumerate(_synthetic_docx())]
+        out["html"] += [(f"synth{k}", h) for k, h in enumerate(_synthetic_html())]
     return out
+
+
+@functools.cache
+def _synthetic_docx() -> tuple[bytes, ...]:
+    from xxgk.synth import corpus
+    from xxgk.synth.render import render_docx
+
+    out = []
+    for k, (rep, _) in enumerate(corpus(2, seed=3, error_rate=0)):
+        parts = _zip_parts(render_docx(rep, ruled=k == 0))
+        # python-docx stamps the time of saving: fixed, so the same seed gives the same files
+        stamp = re.compile(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*")
+        out.append(_zip([(n, stamp.sub(rb"\g<1>2024-01-01T00:00:00Z", b)) for n, b in parts]))
+    return tuple(out)
+
+
+def _synthetic_html() -> list[bytes]:
+    from xxgk.synth import corpus
+    from xxgk.synth.render import render_html
+
+    return [render_html(rep).encode("utf-8") for rep, _ in corpus(2, seed=3, error_rate=0)]
 
 
 # ---------------------------------------------------------------- byte-level mutations
@@ -284,9 +296,9 @@ def _zip_parts(data: bytes) -> list[tuple[str, bytes]]:
 
 def _zip(parts: list[tuple[str, bytes]]) -> bytes:
     buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
-        for name, blob in parts:
-            z.writestr(name, blob)
+    with zipfile.ZipFile(buf, "w") as z:
+        for name, blob in parts:  # a fixed date: the same seed gives the same bytes
+            z.writestr(zipfile.ZipInfo(name, (1980, 1, 1, 0, 0, 0)), blob, zipfile.ZIP_DEFLATED)
     return buf.getvalue()
 
 
@@ -604,9 +616,9 @@ MUTATORS: dict[str, list[tuple[str, Callable[[random.Random, bytes], bytes], int
 }
 
 
-def plan(per_format: int, seed: int, formats: list[str]) -> list[Mutant]:
+def plan(per_format: int, seed: int, formats: list[str], synthetic: bool = True) -> list[Mutant]:
     """N mutants per format, the same for the same seed."""
-    pool = seeds()
+    pool = seeds(synthetic)
     others = [(fmt, s) for fmt in FORMATS for s in pool[fmt]]
     out = []
     for fmt in formats:
@@ -820,7 +832,7 @@ class Verdict:
 
 def reason_kind(reason: str) -> str:
     """A reason without its file-specific details, for counting."""
-    kind = re.split(r"[：:（(]", reason, maxsplit=1)[0]
+    kind = re.sub(r"\d+", "N", re.split(r"[：:（(]", reason, maxsplit=1)[0])
     return kind.strip()[:60] or reason[:60]
 
 
@@ -883,13 +895,14 @@ def run(
     workers: int | None = None,
     findings: Path | None = None,
     log: Callable[[str], None] = lambda s: None,
+    synthetic: bool = True,
 ) -> Verdict:
     if formats is None:
         formats = [f for f in FORMATS if f != "doc" or shutil.which("soffice") or shutil.which("libreoffice")]
     workers = workers or os.cpu_count() or 1
     reports_dir = work / "reports"
     t = time.perf_counter()
-    mutants = plan(per_format, seed, formats)
+    mutants = plan(per_format, seed, formats, synthetic)
     write(mutants, reports_dir)
     names = [m.name for m in mutants]
     log(f"{len(names)} files written to {reports_dir} in {time.perf_counter() - t:.1f} s")
@@ -941,10 +954,11 @@ def main() -> int:
     ap.add_argument("--formats", default=None, help="comma-separated (default: txt,html,docx,pdf[,doc])")
     ap.add_argument("--work", type=Path, default=Path("/tmp/fuzz"))
     ap.add_argument("--findings", type=Path, default=Path("/tmp/fuzz-findings"))
-    ap.add_argument("--timeout", type=float, default=20.0, help="a file slower than this is a hang")
+    ap.add_argument("--timeout", type=float, default=30.0, help="a file slower than this is a hang")
     ap.add_argument("--slow", type=float, default=5.0, help="a file using more CPU seconds fails the run")
     ap.add_argument("--build-limit", type=float, default=None, help="seconds (default: from pass 1)")
     ap.add_argument("--workers", type=int, default=None)
+    ap.add_argument("--no-synthetic", action="store_true", help="fixtures only, no generated seeds")
     args = ap.parse_args()
     formats = args.formats.split(",") if args.formats else None
     t = time.perf_counter()
@@ -959,6 +973,7 @@ def main() -> int:
         workers=args.workers,
         findings=args.findings,
         log=lambda s: print(s, flush=True),
+        synthetic=not args.no_synthetic,
     )
     print(report(v, args.findings))
     print(f"total: {time.perf_counter() - t:.1f} s")

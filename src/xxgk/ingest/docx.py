@@ -34,9 +34,8 @@ def read_docx(data: bytes, source: str, source_format: str = "docx") -> Document
         KeyError,
         ValueError,
     ) as exc:
-        raise UnreadableFile(
-            f"DOCX 文件已损坏，无法打开（{type(exc).__name__}）；请用 Word 重新保存"
-        ) from exc
+        what = "压缩数据损坏" if isinstance(exc, zlib.error) else type(exc).__name__
+        raise UnreadableFile(f"DOCX 文件已损坏，无法打开（{what}）；请用 Word 重新保存") from exc
     blocks: list[Block] = []
     for item in document.iter_inner_content():
         if isinstance(item, DocxParagraph):
