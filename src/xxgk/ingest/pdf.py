@@ -15,18 +15,16 @@ import itertools
 import re
 
 from .document import Block, Document, Paragraph, Table, UnreadableFile
+from .furniture import is_page_number
 
 _SENTENCE_END = re.compile(r"[。；;：:！？!?）)]$")
 _NUMBERISH = re.compile(r"^[\s\d,，.．\-—/%无]+$")
-# Page furniture between the lines: 「-1-」「- 2 -」「—3—」「第 4 页」「第4页 共5页」「5/12」.
-_PAGE_NUMBER = re.compile(
-    r"^(?:[-—–－]\s*\d{1,4}\s*[-—–－]|第\s*\d{1,4}\s*页(?:\s*[,，/]?\s*共\s*\d{1,4}\s*页)?|\d{1,4}\s*/\s*\d{1,4})$"
-)
 _BARE_NUMBER = re.compile(r"^\d{1,4}$")  # a page number only where page numbers go (MARGIN)
 MARGIN = 0.09  # share of the page height at the top and bottom where page numbers sit
 # A top-level heading (「四、」) or the start of a numbered paragraph always starts a new
 # paragraph, even when the line before it reaches the margin (WPS indents headings as prose).
 _HEADING_START = re.compile(r"^\s*[一二三四五六七八九十]{1,2}\s*[、.．]")
+SIZE_CHANGE = 0.1  # type this much larger or smaller than the paragraph's starts a new one
 ALONE_INDENT = 4  # characters of indent past which a line stands alone (centred, right-aligned)
 RUN_ON_MIN = 20  # a paragraph this long that stops at a page break without 。 goes on overleaf
 WRAP_BELOW = 1.6  # a label line this many line heights under a table's box still belongs to it
@@ -69,7 +67,7 @@ def _runs_on(last: Block, first: Block) -> bool:
 
 def _is_page_number(line: dict, page_height: float) -> bool:
     text = line["text"].strip()
-    if _PAGE_NUMBER.match(text):
+    if is_page_number(text):
         return True
     in_margin = line["top"] < MARGIN * page_height or line["bottom"] > (1 - MARGIN) * page_height
     return in_margin and bool(_BARE_NUMBER.match(text))
@@ -136,7 +134,7 @@ def _page_blocks(page, before: list[Block]) -> list[Block]:
     rows: list[list[list]] = []  # borderless table rows: cells as [text, x0]
     row_top = last_top = 0.0
     para: list[str] = []
-    para_top = 0.0
+    para_top = para_size = 0.0
 
     def flush_para() -> None:
         if para:
@@ -171,10 +169,12 @@ def _page_blocks(page, before: list[Block]) -> list[Block]:
         # centred or right-aligned (a title, a sign-off): a line of its own, even where it
         # reaches the right margin; a paragraph's first line is indented by two characters only
         alone = ln["x0"] - left > ALONE_INDENT * width
-        if _HEADING_START.match(text) or alone:
-            flush_para()
+        size = ln["chars"][0].get("size", 0) if ln["chars"] else 0
+        resized = para and abs(size - para_size) > SIZE_CHANGE * max(para_size, 1)
+        if _HEADING_START.match(text) or alone or resized:
+            flush_para()  # a heading, a line of its own, or type of another size (a title)
         if not para:
-            para_top = ln["top"]
+            para_top, para_size = ln["top"], size
         para.append(text)
         if ln["x1"] < right - 2 * width or _SENTENCE_END.search(text) or alone:
             flush_para()  # the line stops short of the margin: the paragraph ends here

@@ -13,6 +13,7 @@ import re
 
 from .document import Block, Document, Paragraph, Table
 from .encoding import decode
+from .furniture import is_page_number
 
 # Word leftovers in text exports (「[bookmark: _GoBack]」): noise, not report text.
 _WORD_NOISE = re.compile(r"\[bookmark: [^\]]*\]")
@@ -25,6 +26,7 @@ def read_text(data: bytes, source: str) -> Document:
     text, encoding = decode(data)
     text = _WORD_NOISE.sub("", text)
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    lines = [ln for ln in lines if not is_page_number(ln)]
     blocks = _tab_rows(lines) if _layout(lines) == "tab_rows" else _cell_lines(lines)
     return Document(source=source, source_format="txt", blocks=blocks, encoding=encoding)
 
