@@ -14,6 +14,16 @@ $(STAMP): pyproject.toml
 
 build: $(STAMP)
 	NO_MKDOCS_2_WARNING=1 $(BIN)/xxgk build --reports reports --out .
+	@# what this build changed, against the datapackage/ of the last commit (taken from git:
+	@# the build has just rewritten the folder in place)
+	@tmp=$$(mktemp -d) && \
+	if git rev-parse --verify --quiet HEAD:datapackage/datapackage.json >/dev/null 2>&1 \
+	   && git archive HEAD datapackage | tar -x -C "$$tmp"; then \
+	  echo "与已提交的 datapackage/ 相比："; \
+	  $(BIN)/xxgk diff --format short "$$tmp/datapackage" datapackage; status=$$?; \
+	else \
+	  echo "（不在 git 仓库中，或 datapackage/ 尚未提交：不比较数据变化）"; status=0; \
+	fi; rm -rf "$$tmp"; exit $$status
 
 # Debian's Chromium for the browser tests (tests/test_browser.py), installed when missing.
 browser:

@@ -154,5 +154,41 @@ def validate(path: Path) -> None:
     err.print(f"[green]有效[/]：{path}")
 
 
+@main.command()
+@click.argument("old", type=click.Path(path_type=Path))
+@click.argument("new", type=click.Path(exists=True, path_type=Path))
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["markdown", "json", "short"]),
+    default="markdown",
+    show_default=True,
+    help="输出形式：Markdown（拉取请求、CI 摘要）、JSON 或一两行摘要。",
+)
+@click.option("--output", type=click.Path(dir_okay=False, path_type=Path), help="写入文件（默认标准输出）。")
+@click.option("--limit", type=int, default=50, show_default=True, help="Markdown 中每张表最多列出的行数。")
+def diff(old: Path, new: Path, fmt: str, output: Path | None, limit: int) -> None:
+    """比较两个数据包（文件夹或 datapackage.json）：报告、单元格、检查结果与机关的变化。
+
+    OLD 不存在时（首次构建）全部视为新增。"""
+    from .diff import diff_packages
+    from .diff.render import short, to_json, to_markdown
+
+    try:
+        result = diff_packages(old, new)
+    except FileNotFoundError as e:
+        raise click.UsageError(str(e)) from e
+    if fmt == "json":
+        text = to_json(result)
+    elif fmt == "short":
+        text = short(result) + "\n"
+    else:
+        text = to_markdown(result, limit=limit)
+    if output:
+        output.write_text(text, encoding="utf-8")
+    else:
+        click.echo(text, nl=False)
+
+
 if __name__ == "__main__":
     main()

@@ -240,9 +240,13 @@ class PackageDiff:
 
 
 def descriptor_path(path: Path) -> Path:
-    """A package given as its folder or as its datapackage.json."""
+    """A package given as its folder, its datapackage.json, or a build's OUT folder."""
     path = Path(path)
-    return path / "datapackage.json" if path.is_dir() else path
+    if not path.is_dir():
+        return path
+    if not (path / "datapackage.json").exists() and (path / "datapackage/datapackage.json").exists():
+        return path / "datapackage/datapackage.json"
+    return path / "datapackage.json"
 
 
 class _Side:
