@@ -204,7 +204,7 @@ def text_edit(rng: random.Random, data: bytes) -> bytes:
         repl = [b"99999999999999999999", b"-1", b"1e309", b"NaN", b"\xef\xbc\x91\xef\xbc\x90", b"", b"--"]
         return re.sub(rb"\d+", lambda m: rng.choice(repl) if rng.random() < 0.3 else m.group(), data)
     if op == "line_ends":
-        return data.replace(b"\n", rng.choice([b"\r", b"\r\r\n", b"\n\n", b"\x0b", b"\u2028"]))
+        return data.replace(b"\n", rng.choice([b"\r", b"\r\r\n", b"\n\n", b"\x0b", "\u2028".encode()]))
     if op == "reencode":
         for enc in ("utf-8", "gb18030"):
             try:

@@ -4,9 +4,14 @@ reason, none crashing our code (「程序缺陷」), none hanging or slow."""
 
 from __future__ import annotations
 
+import contextlib
+import shutil
 import sys
+import time
 
-from conftest import ROOT
+from conftest import ROOT, SEEDS
+
+from xxgk import pipeline
 
 sys.path.insert(0, str(ROOT / "scripts"))
 
@@ -41,3 +46,38 @@ def test_mutations_are_deterministic():
     b = fuzz.plan(3, seed=5, formats=["txt", "html", "docx", "pdf"], synthetic=False)
     assert [(m.name, m.data) for m in a] == [(m.name, m.data) for m in b]
     assert len(a) == 12 and len({m.name for m in a}) == 12
+
+
+def _hang_on_slow_files(real_read):
+    def read(path, source=None):
+        if "slow" not in path.name:
+            return real_read(path, source)
+        while True:  # a reader caught in a loop that also swallows ordinary exceptions
+            with contextlib.suppress(Exception):
+                time.sleep(1)
+
+    return read
+
+
+def test_a_file_that_takes_too_long_is_skipped_with_a_reason(tmp_path, monkeypatch):
+    (tmp_path / "slow.txt").write_text("x", encoding="utf-8")
+    monkeypatch.setattr(pipeline, "read", _hang_on_slow_files(pipeline.read))
+    monkeypatch.setattr(pipeline, "FILE_TIME_LIMIT", 0.3)
+    start = time.perf_counter()
+    outcome = pipeline.process_file(tmp_path / "slow.txt", tmp_path)
+    assert time.perf_counter() - start < 5
+    assert outcome.report is None and outcome.reason.startswith("读取超时"), outcome.reason
+
+
+def test_the_build_goes_on_past_a_file_that_hangs_in_a_worker_process(tmp_path, monkeypatch):
+    reports = tmp_path / "reports"
+    reports.mkdir()
+    for k in range(70):  # 64 files or more are read by worker processes
+        shutil.copy(SEEDS[k % len(SEEDS)], reports / f"{k:03d}.txt")
+    (reports / "slow.txt").write_text("x", encoding="utf-8")
+    monkeypatch.setattr(pipeline, "read", _hang_on_slow_files(pipeline.read))
+    monkeypatch.setattr(pipeline, "FILE_TIME_LIMIT", 1.0)
+    result = pipeline.build(reports, tmp_path / "out", site=False, workers=2)
+    assert result.ok and result.published == len(SEEDS)
+    assert [p for p, _ in result.skipped] == ["slow.txt"]
+    assert result.skipped[0][1].startswith("读取超时")

@@ -11,9 +11,12 @@ import hashlib
 import itertools
 import os
 import shutil
+import signal
+import threading
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -72,6 +75,40 @@ def discover(reports_dir: Path) -> list[Path]:
     return sorted(found, key=lambda p: p.relative_to(reports_dir).as_posix())
 
 
+# A file taking longer than this is given up (a report takes about a second; scripts/fuzz.py
+# measured at most a few on damaged files), so one pathological file cannot hang the build.
+FILE_TIME_LIMIT = 120.0
+
+
+class FileTimeout(BaseException):
+    """Raised by the alarm in the middle of reading a file. A BaseException, so the readers'
+    libraries, which catch Exception broadly, cannot swallow it."""
+
+
+@contextmanager
+def _time_limit(seconds: float | None):
+    """SIGALRM after `seconds` in the thread that runs the file (a worker process's main
+    thread, or the main thread when files are read in-process); elsewhere, no limit."""
+    if (
+        not seconds
+        or not hasattr(signal, "setitimer")
+        or threading.current_thread() is not threading.main_thread()
+    ):
+        yield
+        return
+
+    def on_alarm(signum, frame):
+        raise FileTimeout
+
+    previous = signal.signal(signal.SIGALRM, on_alarm)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
 def process_file(path: Path, reports_dir: Path) -> FileOutcome:
     """Read, parse and check one file. Never raises for bad input: the reason is returned."""
     rel = path.relative_to(reports_dir).as_posix()
@@ -81,10 +118,18 @@ def process_file(path: Path, reports_dir: Path) -> FileOutcome:
         return FileOutcome(rel, None, reason=f"无法读取文件：{exc.strerror}")
     sha = hashlib.sha256(data).hexdigest()
     try:
-        doc = read(path, rel)
-        report = parse_document(doc, sha, rel)
-        check_report(report)
+        with _time_limit(FILE_TIME_LIMIT):
+            doc = read(path, rel)
+            report = parse_document(doc, sha, rel)
+            check_report(report)
         return FileOutcome(rel, sha, report=report)
+    except FileTimeout:
+        return FileOutcome(
+            rel,
+            sha,
+            reason=f"读取超时：{FILE_TIME_LIMIT:g} 秒内未能读完，文件可能已损坏或结构异常；"
+            "请用原软件重新保存或导出后再试",
+        )
     except (UnreadableFile, NotAReport) as exc:
         return FileOutcome(rel, sha, reason=str(exc))
     except Exception as exc:  # a bug of ours must not lose the other files
