@@ -27,9 +27,10 @@ def check_report(report: Report) -> list[Finding]:
     cat = catalogue()
     fmt = cat.formats[report.template]
     found: list[Finding] = []
+    outcome_rows = fmt.outcome_codes(report.foreign_rows)
     for rule in cat.rules.values():
         if rule.for_each and rule.table in report.tables_found:
-            found += _arithmetic(rule, report, fmt, cat)
+            found += _arithmetic(rule, report, fmt, cat, outcome_rows)
     found += _late_publication(report, cat)
     report.findings.extend(found)
     return found
@@ -72,9 +73,11 @@ def _grid(rule: Rule, report: Report, fmt: Format, cat: Catalogue):
     )
 
 
-def _arithmetic(rule: Rule, report: Report, fmt: Format, cat: Catalogue) -> Iterable[Finding]:
+def _arithmetic(
+    rule: Rule, report: Report, fmt: Format, cat: Catalogue, outcome_rows: tuple[str, ...]
+) -> Iterable[Finding]:
     grid, rows, cols, row_label, col_label = _grid(rule, report, fmt, cat)
-    outcome_rows = fmt.outcome_codes(report.foreign_rows)
+    blanks_here = CellStatus.BLANK in {v.status for cells in grid.values() for v in cells.values()}
 
     def expand(names: tuple[str, ...]) -> list[str]:
         return [x for n in names for x in (outcome_rows if n == "@outcome_rows" else (n,))]
@@ -92,29 +95,21 @@ def _arithmetic(rule: Rule, report: Report, fmt: Format, cat: Catalogue) -> Iter
         values: list[CellValue] = [grid[r][c] for r, c in lc + rc]
         if not all(v.known for v in values):
             continue
-        sides = {"left": (lc, values[: len(lc)]), "right": (rc, values[len(lc) :])}
-        named = 1 if rule.for_each == "row" else 0  # the part of a cell the rule's names name
-        blank_totals = [
-            cell
-            for cell, v in zip(lc + rc, values, strict=True)
-            if cell[named] in rule.totals and v.status is CellStatus.BLANK
-        ]
-        for side, (cells, vals) in sides.items():
-            if side in rule.total_sides and _all_blank(vals):
-                blank_totals += [c for c in cells if c not in blank_totals]
-        if blank_totals:
-            yield Finding.of(
-                "missing_total",
-                table=rule.table,
-                row=row,
-                column=column,
-                cells=";".join(f"{r}:{c}" for r, c in blank_totals),
-                where=where,
-                rule_title=rule.title,
-            )
-            continue
-        if any(_all_blank(vals) for _, vals in sides.values()):
-            continue  # only partly filled in: the missing_cell warnings say so
+        if blanks_here and any(v.status is CellStatus.BLANK for v in values):
+            blank_totals, partial = _blanks(rule, lc, rc, values)
+            if blank_totals:
+                yield Finding.of(
+                    "missing_total",
+                    table=rule.table,
+                    row=row,
+                    column=column,
+                    cells=";".join(f"{r}:{c}" for r, c in blank_totals),
+                    where=where,
+                    rule_title=rule.title,
+                )
+                continue
+            if partial:
+                continue  # only partly filled in: the missing_cell warnings say so
         actual = sum(v.as_number for v in values[: len(lc)])
         expected = sum(v.as_number for v in values[len(lc) :])
         if actual != expected:
@@ -129,6 +124,22 @@ def _arithmetic(rule: Rule, report: Report, fmt: Format, cat: Catalogue) -> Iter
                 row_label=row_label.get(row, ""),
                 column_label=col_label.get(column, ""),
             )
+
+
+def _blanks(rule: Rule, lc: list, rc: list, values: list[CellValue]) -> tuple[list, bool]:
+    """The blank totals that stop the rule (→ missing_total), and whether a side of it is
+    all blank (→ not evaluated either): TEMPLATE.md, "Blank cells and the rules"."""
+    sides = {"left": (lc, values[: len(lc)]), "right": (rc, values[len(lc) :])}
+    named = 1 if rule.for_each == "row" else 0  # the part of a cell the rule's names name
+    blank_totals = [
+        cell
+        for cell, v in zip(lc + rc, values, strict=True)
+        if cell[named] in rule.totals and v.status is CellStatus.BLANK
+    ]
+    for side, (cells, vals) in sides.items():
+        if side in rule.total_sides and _all_blank(vals):
+            blank_totals += [c for c in cells if c not in blank_totals]
+    return blank_totals, any(_all_blank(vals) for _, vals in sides.values())
 
 
 def _all_blank(values: list[CellValue]) -> bool:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from importlib import resources
 
 import yaml
@@ -82,11 +82,11 @@ class Format:
     application_layout: tuple[ApplicationRow | str, ...]
     foreign_rows: tuple[ForeignRow, ...] = ()
 
-    @property
+    @cached_property
     def application_rows(self) -> tuple[ApplicationRow, ...]:
         return tuple(r for r in self.application_layout if isinstance(r, ApplicationRow))
 
-    @property
+    @cached_property
     def outcome_rows(self) -> tuple[str, ...]:
         return tuple(r.code for r in self.application_rows if r.outcome)
 

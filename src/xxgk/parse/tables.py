@@ -44,6 +44,7 @@ class Grid:
             self.tables.append([tuple(_prepare(c) for c in row) for row in table.rows])
         self.raw: list[Table] = doc.tables
         self.keys = {c.key for t in self.tables for row in t for c in row if c.key}
+        self.cores = {c.core for t in self.tables for row in t for c in row if c.key}
         # The paragraph right before each table: a text export may print a table's first
         # cell cut by its line break there (「行政」 above 「复议⇥行政诉讼」).
         self.lead: list[str] = []
@@ -72,6 +73,10 @@ class LabelIndex:
                 if len(core) >= 4:
                     cores.setdefault(core, set()).add(lab.code)
         self.core = {k: next(iter(v)) for k, v in cores.items() if len(v) == 1}
+
+    def occurs_in(self, grid: Grid) -> bool:
+        """Whether any of these labels is printed in the document at all (a cheap test)."""
+        return not (grid.keys.isdisjoint(self.full) and grid.cores.isdisjoint(self.core))
 
     def match(self, cell: Cell) -> str | None:
         if not cell.key:
@@ -137,12 +142,12 @@ def match_rows(grid: Grid, labels: Sequence[Label], foreign: Sequence[ForeignRow
     if not hits:
         return hits
     used = frozenset(h.position for h in hits.values())
-    if foreign:
-        for code, hit in find_rows(grid, _index(tuple(foreign)), used, with_values=True).items():
-            spec = next(f for f in foreign if f.code == code)
-            if not any(c in hits for c in spec.replaces):
-                hits[code] = hit
-                used |= {hit.position}
+    # only where none of the rows it replaces is printed: the common case costs no search
+    foreign = tuple(f for f in foreign if not any(c in hits for c in f.replaces))
+    if foreign and _index(foreign).occurs_in(grid):
+        for code, hit in find_rows(grid, _index(foreign), used, with_values=True).items():
+            hits[code] = hit
+            used |= {hit.position}
     replaced = {c for f in foreign if f.code in hits for c in f.replaces}
     order = [lab.code for lab in labels]
     missing = [c for c in order if c not in hits and c not in replaced]
@@ -487,8 +492,11 @@ def _in_header(row: tuple[Cell, ...], header_keys: set[str]) -> bool:
 def _values_after_header(grid: Grid, anchor: str, header_keys: set[str], width: int) -> list[str] | None:
     """Value cells of the rows after the table-四 header, across a page-split table too."""
 
-    def names(key: str) -> bool:  # 「行政复议」, also with a caption glued on (「表四行政复议」)
+    def loosely(key: str) -> bool:  # 「行政复议」, also with a caption glued on (「表四行政复议」)
         return anchor in key and len(key) <= len(anchor) + _HEADER_PIECE
+
+    # the common case, an exact header cell, needs no looser test of every cell
+    names = anchor.__eq__ if anchor in grid.keys else loosely
 
     def cut_above(t: int) -> bool:
         first = grid.tables[t][0][0] if grid.tables[t] and grid.tables[t][0] else None
