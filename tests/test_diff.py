@@ -229,3 +229,15 @@ def test_cli(packages, tmp_path):
     assert res.exit_code == 0 and "全部视为新增" in res.output
     res = runner.invoke(main, ["diff", str(old), str(tmp_path)])
     assert res.exit_code == 2 and "找不到数据包" in res.output
+
+
+def test_columns_are_read_by_name_whatever_their_order(packages, tmp_path):
+    old, _ = packages
+    moved = tmp_path / "moved"
+    shutil.copytree(old, moved)
+    path = moved / "data" / "applications.csv"
+    with path.open(encoding="utf-8", newline="") as fh:
+        rows = [list(reversed(r)) for r in csv.reader(fh)]
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh, lineterminator="\n").writerows(rows)
+    assert diff_packages(old, moved).empty

@@ -25,6 +25,7 @@ What counts as what:
 
 from __future__ import annotations
 
+import csv as csvmod
 import json
 import math
 from dataclasses import asdict, dataclass, field
@@ -266,14 +267,20 @@ class _Side:
             if isinstance(schema, str):
                 schema = json.loads((descriptor.parent / schema).read_text("utf-8"))
             cols = {f["name"]: DUCKDB_TYPES.get(f.get("type", "string"), "VARCHAR") for f in schema["fields"]}
+            path = descriptor.parent / res["path"]
+            with path.open(encoding="utf-8-sig", newline="") as fh:
+                header = next(csvmod.reader(fh), [])
+            if header == list(cols):  # as xxgk writes it: typed in one pass
+                source = (
+                    "read_csv(?, header=true, auto_detect=false, delim=',', quote='\"', escape='\"', "
+                    f"nullstr='', dateformat='%Y-%m-%d', columns={_struct(cols)})"
+                )
+            else:  # columns in another order, or missing: read as text, cast by name
+                cols = {c: t for c, t in cols.items() if c in header}
+                casts = ", ".join(f'CAST("{c}" AS {t}) AS "{c}"' for c, t in cols.items())
+                source = f"(SELECT {casts} FROM read_csv(?, header=true, all_varchar=true, nullstr=''))"
             self.fields[name] = cols
-            csv = str(descriptor.parent / res["path"])
-            con.execute(
-                f"CREATE TABLE {self.t(name)} AS SELECT * FROM read_csv(?, header=true, "
-                f"auto_detect=false, delim=',', quote='\"', escape='\"', nullstr='', "
-                f"dateformat='%Y-%m-%d', columns={_struct(cols)})",
-                [csv],
-            )
+            con.execute(f"CREATE TABLE {self.t(name)} AS SELECT * FROM {source}", [str(path)])
 
     def t(self, resource: str) -> str:
         return f"{self.prefix}_{resource}"
