@@ -12,3 +12,10 @@ mkdir -p "$dest"
 cp node_modules/echarts/dist/echarts.common.min.js node_modules/echarts/LICENSE node_modules/echarts/NOTICE "$dest/"
 node -e 'console.log(require("./node_modules/echarts/package.json").version)' > "$dest/VERSION"
 echo "vendored echarts $(cat "$dest/VERSION") into $dest"
+# axe-core for the browser tests' accessibility checks (tests/test_browser.py injects it into the
+# page under test). It belongs to the tests, never to the site: it lives under tests/vendor/.
+axe=tests/vendor/axe-core
+mkdir -p "$axe"
+cp node_modules/axe-core/axe.min.js node_modules/axe-core/LICENSE "$axe/"
+node -e 'console.log(require("./node_modules/axe-core/package.json").version)' > "$axe/VERSION"
+echo "vendored axe-core $(cat "$axe/VERSION") into $axe"

@@ -2,13 +2,21 @@
 
 `make test` installs Chromium when it is missing (scripts/install_browser.sh); without it these
 tests fail rather than skip, saying how to get it.
+
+Accessibility (WCAG 2.1 AA, as GB/T 37668-2019 asks): axe-core, vendored under tests/vendor/
+from npm (package.json) and injected by the tests only — the site never ships it — runs on every
+kind of page; a serious or critical violation fails. Pages with real numbers (charts, findings on
+cells) come from a small synthetic corpus (xxgk.synth), the seeds being all zeros.
 """
 
 from __future__ import annotations
 
+import csv
+import functools
 import os
 import shutil
 from contextlib import ExitStack
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
@@ -20,6 +28,13 @@ from xxgk.pipeline import build
 from xxgk.site import preview
 
 ARCHIVE = "wuhan-qiaokou-danganguan"  # 武汉市硚口区档案馆, seed 005
+AXE = Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js"
+WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+
+@functools.cache
+def axe_source() -> str:
+    return AXE.read_text("utf-8")
 
 
 def chromium_path() -> str:
@@ -48,6 +63,42 @@ def seed_site(tmp_path_factory, serve) -> str:
     return serve(tmp / "out" / "site")
 
 
+EVIL = "<script>alert('x')</script><img src=x onerror=alert(1)>"
+
+
+@pytest.fixture(scope="module")
+def synth_site(tmp_path_factory, serve) -> dict:
+    """A site with real numbers: four synthetic reports (two agencies × two years, with deliberate
+    errors) and seed 005 with a script in its text; its three agencies count as too many for a
+    printed list (the home finder then asks the site's search). Yields its URL and agency ids."""
+    import xxgk.site as site
+    from xxgk.synth import corpus
+
+    tmp = tmp_path_factory.mktemp("synthsite")
+    reports = tmp / "reports"
+    reports.mkdir()
+    for k, (rep, _) in enumerate(corpus(4, seed=1, years=2)):
+        (reports / f"{k:06d}-{rep.agency.kind}-{rep.year}.txt").write_text(rep.render(), encoding="utf-8")
+    text = (
+        SEEDS[4]
+        .read_text("utf-8")
+        .replace("（一）政府信息处理费收取情况", f"（一）政府信息处理费收取情况{EVIL}")
+    )
+    (reports / "evil.txt").write_text(text, encoding="utf-8")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(site, "AGENCY_LIST_ROWS", 2)
+        result = build(reports, tmp / "out")
+    assert result.ok, result.failed
+    with (tmp / "out" / "datapackage" / "data" / "reports.csv").open(encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    errors: dict[str, int] = {}
+    for r in rows:
+        errors[r["agency_id"]] = errors.get(r["agency_id"], 0) + int(r["error_checks"] or 0)
+    synthetic = sorted((a for a in errors if a != ARCHIVE), key=lambda a: -errors[a])
+    assert errors[synthetic[0]] > 0  # findings to mark on cells
+    return {"url": serve(tmp / "out" / "site"), "agency": synthetic[0], "agencies": synthetic}
+
+
 @pytest.fixture(scope="module")
 def browser(tmp_path_factory):
     with sync_playwright() as p:
@@ -66,7 +117,7 @@ class Visit:
     """One page load with everything that went wrong on the way: failed requests, HTTP errors,
     requests to another host, console errors, uncaught exceptions and dialogs (a script that ran)."""
 
-    def __init__(self, browser, base: str, path: str):
+    def __init__(self, browser, base: str, path: str, wait_until: str = "networkidle"):
         self.problems: list[str] = []
         self.page = page = browser.new_page()
         page.on("requestfailed", lambda r: self.problems.append(f"failed: {r.url} {r.failure}"))
@@ -82,46 +133,109 @@ class Visit:
         )
         page.on("pageerror", lambda e: self.problems.append(f"exception: {e}"))
         page.on("dialog", lambda d: (self.problems.append(f"dialog: {d.message}"), d.dismiss()))
-        page.goto(base + path, wait_until="networkidle")
+        page.goto(base + path, wait_until=wait_until)
 
     def charts(self) -> list[dict]:
-        """Each chart: its id, whether ECharts drew it, and the text of the drawn SVG."""
-        try:
-            self.page.wait_for_selector("figure.xx-chart.xx-chart-ready", timeout=15_000)
-        except PlaywrightTimeout:
-            pytest.fail(f"no chart was drawn; problems on the page: {self.problems}")
+        """Each chart: its id, whether ECharts drew it, the text of the drawn SVG, and the sentence
+        said instead where its numbers are all 0 or blank (then nothing is drawn)."""
+        if self.page.query_selector("figure.xx-chart[data-kind]"):
+            try:
+                self.page.wait_for_selector("figure.xx-chart.xx-chart-ready", timeout=15_000)
+            except PlaywrightTimeout:
+                pytest.fail(f"no chart was drawn; problems on the page: {self.problems}")
         return self.page.eval_on_selector_all(
             "figure.xx-chart",
             """figs => figs.map(f => ({
             id: f.id, ready: f.classList.contains('xx-chart-ready'),
+            empty: f.querySelector('.xx-chart-empty')?.textContent || '',
             marks: f.querySelectorAll('.xx-chart-canvas svg path').length,
             text: Array.from(f.querySelectorAll('.xx-chart-canvas svg text'), t => t.textContent).join(' '),
             width: f.querySelector('.xx-chart-canvas svg')?.getBoundingClientRect().width || 0}))""",
         )
 
+    def start_axe(self) -> None:
+        """Start axe-core's WCAG 2.1 A/AA rules on the page as it is now; `axe()` waits for the
+        result, so pages in other tabs (each its own renderer process) are checked meanwhile.
+        axe is put into the page as inline script: no request is made, and the site never has it.
+        (preload: false — axe would fetch every stylesheet again for one rule about locking the
+        screen's orientation, which this site's CSS never does.)"""
+        self.page.evaluate(
+            """([source, tags]) => { window.xxAxe = new Promise(done => setTimeout(() => {
+                const script = document.createElement('script');
+                script.textContent = source;
+                document.head.appendChild(script);
+                done(axe.run(document, {runOnly: {type: 'tag', values: tags},
+                                        resultTypes: ['violations'], preload: false}));
+            }, 0)); }""",
+            [axe_source(), WCAG_AA],
+        )
 
-def test_home_loads_everything_from_itself_and_draws_its_charts(browser, seed_site):
+    def axe(self) -> list[str]:
+        """Each serious or critical violation as 「rule (impact): n nodes, e.g. selector — why」."""
+        if not self.page.evaluate("() => !!window.xxAxe"):
+            self.start_axe()
+        result = self.page.evaluate("() => window.xxAxe")
+        return [
+            f"{v['id']} ({v['impact']}): {len(v['nodes'])} nodes, e.g. {v['nodes'][0]['target']} — "
+            + v["nodes"][0]["failureSummary"].replace("\n", " ")[:300]
+            for v in result["violations"]
+            if v["impact"] in ("serious", "critical")
+        ]
+
+
+def test_home_loads_everything_from_itself_and_draws_its_charts(browser, seed_site, synth_site):
+    # The seeds received no application: the two charts of requests say so instead of drawing
+    # empty axes; the chart of reports is drawn.
     visit = Visit(browser, seed_site, "")
     charts = visit.charts()
     assert [c["id"] for c in charts] == ["chart-outcomes", "chart-shares", "chart-reports"]
+    assert charts[0]["empty"] and charts[1]["empty"] and not charts[0]["ready"]
+    assert charts[2]["ready"] and charts[2]["marks"] > 5 and charts[2]["width"] > 200, charts[2]
+    assert visit.problems == []
+    visit.page.close()
+    visit = Visit(browser, synth_site["url"], "")
+    charts = visit.charts()
+    assert [c["id"] for c in charts] == ["chart-outcomes", "chart-shares", "chart-reports"]
     for c in charts:
-        assert c["ready"] and c["marks"] > 5 and c["width"] > 200, c
+        assert c["ready"] and not c["empty"] and c["marks"] > 5 and c["width"] > 200, c
     # Chinese labels drawn by the chart itself: legend names and the years on the axis.
     assert "予以公开" in charts[0]["text"] and "2024" in charts[0]["text"]
     assert "公开比例" in charts[1]["text"]
+    # Each drawing is an image named by its caption, whose text alternative is the table below.
+    canvas = visit.page.eval_on_selector_all(
+        ".xx-chart-canvas",
+        """cs => cs.map(c => [c.getAttribute('role'),
+            document.getElementById(c.getAttribute('aria-labelledby')).textContent,
+            document.getElementById(c.getAttribute('aria-describedby')).textContent])""",
+    )
+    assert canvas[0] == [
+        "img",
+        "历年申请办理结果（件）",
+        "图中的数字见下表「历年申请办理结果（件）：数字」。",
+    ]
     assert visit.problems == []
     visit.page.close()
 
 
-def test_agency_page_loads_with_summary_card_charts_and_downloads(browser, seed_site):
-    visit = Visit(browser, seed_site, f"agencies/{ARCHIVE}/")
-    page = visit.page
-    assert page.title().startswith("武汉市硚口区档案馆")
-    assert "2024年度概要" in page.inner_text("section.xx-summary")
+def test_agency_page_loads_with_summary_card_charts_and_downloads(browser, seed_site, synth_site):
+    visit = Visit(browser, synth_site["url"], f"agencies/{synth_site['agency']}/")
     charts = visit.charts()
     assert [c["id"] for c in charts] == ["chart-applicants", "chart-outcomes"]
     assert all(c["ready"] and c["width"] > 200 for c in charts)
     assert "自然人" in charts[0]["text"]
+    assert visit.problems == []
+    visit.page.close()
+    visit = Visit(browser, seed_site, f"agencies/{ARCHIVE}/")
+    page = visit.page
+    assert page.title().startswith("武汉市硚口区档案馆")
+    assert "2024年度概要" in page.inner_text("section.xx-summary")
+    # No application in any year: one sentence each, no empty axes.
+    charts = visit.charts()
+    assert [(c["id"], c["empty"]) for c in charts] == [
+        ("chart-applicants", "本机关历年均未收到申请。"),
+        ("chart-outcomes", "本机关历年均没有办结或结转的申请。"),
+    ]
+    assert page.query_selector(".xx-chart-canvas") is None
     # Every link on the page that downloads something answers with the file.
     hrefs = page.eval_on_selector_all("a[download]", "as => as.map(a => a.href)")
     assert any(h.endswith(".xlsx") for h in hrefs) and any(h.endswith(".csv") for h in hrefs)
@@ -181,21 +295,9 @@ def test_agency_list_filters_as_you_type_and_tables_sort(browser, seed_site):
     page.close()
 
 
-def test_script_in_a_report_shows_as_text_and_never_runs(browser, serve, tmp_path):
-    reports = tmp_path / "reports"
-    reports.mkdir()
-    evil = "<script>alert('x')</script><img src=x onerror=alert(1)>"
-    text = (
-        SEEDS[4]
-        .read_text("utf-8")
-        .replace("（一）政府信息处理费收取情况", f"（一）政府信息处理费收取情况{evil}")
-    )
-    (reports / "evil.txt").write_text(text, encoding="utf-8")
-    result = build(reports, tmp_path / "out")
-    assert result.ok, result.failed
-    base = serve(tmp_path / "out" / "site")
-    visit = Visit(browser, base, f"agencies/{ARCHIVE}/")
-    assert evil in visit.page.inner_text(".xx-text")
+def test_script_in_a_report_shows_as_text_and_never_runs(browser, synth_site):
+    visit = Visit(browser, synth_site["url"], f"agencies/{ARCHIVE}/")  # seed 005 with a script
+    assert EVIL in visit.page.inner_text(".xx-text")
     assert visit.page.evaluate("document.querySelectorAll('.xx-text script, .xx-text img').length") == 0
     # No dialog opened and the broken image was never requested.
     assert visit.problems == []
@@ -205,7 +307,9 @@ def test_script_in_a_report_shows_as_text_and_never_runs(browser, serve, tmp_pat
 def test_region_page_compares_agencies_and_charts_the_regions_years(browser, seed_site):
     visit = Visit(browser, seed_site, "regions/hubei-wuhan-qiaokou/")
     page = visit.page
-    assert [c["id"] for c in visit.charts()] == ["chart-outcomes", "chart-shares", "chart-reports"]
+    charts = visit.charts()
+    assert [c["id"] for c in charts] == ["chart-outcomes", "chart-shares", "chart-reports"]
+    assert [bool(c["empty"]) for c in charts] == [True, True, False] and charts[2]["ready"]
     agencies = page.eval_on_selector_all(
         "#agencies ~ table tbody tr td:first-child", "ts => ts.map(t => t.textContent)"
     )
@@ -221,26 +325,51 @@ def test_region_page_compares_agencies_and_charts_the_regions_years(browser, see
     page.close()
 
 
-@pytest.mark.parametrize("path", ["", f"agencies/{ARCHIVE}/", "regions/hubei-wuhan/", "years/2024/", "data/"])
-def test_pages_fit_a_phone_screen(browser, seed_site, path):
-    """Wide tables scroll inside themselves; the page itself never scrolls sideways at 390 px."""
-    visit = Visit(browser, seed_site, path)
-    page = visit.page
-    page.set_viewport_size({"width": 390, "height": 844})
-    page.wait_for_timeout(300)  # charts redraw on resize
-    assert page.evaluate("document.documentElement.scrollWidth") <= 390
-    assert visit.problems == []
-    page.close()
+# Header cells that wrap one character a line: taller than three lines of text yet narrower
+# than their text laid out on one line (「新收申请」 printed vertically).
+BROKEN_HEADERS = """() => Array.from(document.querySelectorAll('table thead th')).filter(th => {
+    const text = th.textContent.trim(), style = getComputedStyle(th);
+    if (text.length < 2 || th.offsetParent === null) return false;
+    const line = parseFloat(style.lineHeight) || parseFloat(style.fontSize) * 1.5;
+    return th.clientHeight > 3.5 * line && text.length <= 8;
+}).map(th => th.textContent.trim())"""
 
 
-def test_home_finder_falls_back_to_search_when_the_list_is_too_long(browser, serve, tmp_path, monkeypatch):
-    import xxgk.site as site
+def test_pages_fit_a_phone_screen(browser, seed_site, synth_site):
+    """At 390 px no page scrolls sideways: wide tables scroll inside their own box (which the
+    keyboard can reach) with the row labels kept in view, and header cells wrap between words,
+    not one character a line."""
+    synth = synth_site["url"]
+    pages = [(seed_site, p) for p in ("", f"agencies/{ARCHIVE}/", "regions/hubei-wuhan/", "years/2024/")]
+    pages += [(seed_site, "data/"), (synth, ""), (synth, f"agencies/{synth_site['agency']}/")]
+    visits = {base: Visit(browser, base, "") for base in (seed_site, synth)}
+    for base, path in pages:
+        visit = visits[base]
+        page = visit.page
+        page.set_viewport_size({"width": 390, "height": 844})
+        page.goto(base + path, wait_until="load")
+        visit.charts()
+        page.wait_for_timeout(100)  # charts redraw and tables are measured on resize
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390, path
+        assert page.evaluate(BROKEN_HEADERS) == [], path
+        boxes = page.eval_on_selector_all(
+            "table.xx-table",
+            """ts => ts.filter(t => t.offsetParent).map(t => ({right: t.getBoundingClientRect().right,
+                scrolls: t.scrollWidth > t.clientWidth + 1, focusable: t.tabIndex === 0}))""",
+        )
+        assert all(b["right"] <= 391 and (b["focusable"] or not b["scrolls"]) for b in boxes), (path, boxes)
+        if page.query_selector("table.xx-apps"):  # table 三: its labels stay while its numbers scroll
+            sticky = page.eval_on_selector(
+                "table.xx-apps", "t => getComputedStyle(t.tBodies[0].rows[0].cells[0]).position"
+            )
+            assert sticky == "sticky"
+    for visit in visits.values():
+        assert visit.problems == []
+        visit.page.close()
 
-    monkeypatch.setattr(site, "AGENCY_LIST_ROWS", 3)  # the seeds' five agencies are "too many"
-    result = build(REPORTS, tmp_path / "out")
-    assert result.ok, result.failed
-    base = serve(tmp_path / "out" / "site")
-    visit = Visit(browser, base, "")
+
+def test_home_finder_falls_back_to_search_when_the_list_is_too_long(browser, synth_site):
+    visit = Visit(browser, synth_site["url"], "")  # built with a list of at most 2 agencies
     page = visit.page
     page.fill("form.xx-find input", "档案馆")
     page.press("form.xx-find input", "Enter")
@@ -248,5 +377,170 @@ def test_home_finder_falls_back_to_search_when_the_list_is_too_long(browser, ser
     page.wait_for_selector(".md-search-result__item a", timeout=15_000)
     hits = page.eval_on_selector_all(".md-search-result__item a", "as => as.map(a => a.href)")
     assert f"/agencies/{ARCHIVE}/" in [urlsplit(h).path for h in hits], hits
+    assert visit.problems == []
+    page.close()
+
+
+# Every kind of page: seeds (all zeros) and the synthetic site (charts, findings on cells).
+SEED_PAGES = [
+    "",
+    "agencies/",
+    "regions/",
+    "years/",
+    "data/",
+    "method/",
+    f"agencies/{ARCHIVE}/",
+    "regions/hubei-wuhan-qiaokou/",
+    "years/2024/",
+]
+SYNTH_PAGES = ["", "agencies/", "agency", "regions/henan/", "years/2022/"]
+
+
+def test_every_kind_of_page_meets_wcag_21_aa(browser, seed_site, synth_site):
+    """axe-core, WCAG 2.1 A and AA rules: no serious or critical violation on any kind of page,
+    on a desktop and on a phone, nor with the search open on its results. Pages are checked a few
+    at a time, each tab in its own renderer process."""
+    synth_agency = f"agencies/{synth_site['agency']}/"
+    targets = [(seed_site, p, 1280) for p in SEED_PAGES]
+    targets += [(synth_site["url"], synth_agency if p == "agency" else p, 1280) for p in SYNTH_PAGES]
+    targets += [(synth_site["url"], synth_agency, 390)]
+    found: dict[str, list[str]] = {}
+    for start in range(0, len(targets), AXE_TABS):
+        running = []
+        for base, path, width in targets[start : start + AXE_TABS]:
+            visit = Visit(browser, base, path, wait_until="load")
+            visit.page.set_viewport_size({"width": width, "height": 844})
+            visit.charts()  # drawn before axe looks
+            visit.start_axe()
+            site = "seeds" if base == seed_site else "synthetic"
+            running.append((f"{path or '/'} at {width} px ({site})", visit))
+        for name, visit in running:
+            found[name] = visit.axe() + visit.problems
+            visit.page.close()
+    visit = Visit(browser, seed_site, "")
+    page = visit.page
+    page.focus("input.md-search__input")
+    page.wait_for_function(
+        "!document.querySelector('.md-search-result__meta').textContent.includes('初始化')", timeout=15_000
+    )
+    page.fill("input.md-search__input", "档案馆")
+    page.keyboard.press("End")
+    page.wait_for_selector(".md-search-result__item a", timeout=15_000)
+    found["search with results open"] = visit.axe() + visit.problems
+    page.close()
+    assert {k: v for k, v in found.items() if v} == {}
+
+
+AXE_TABS = 4
+
+
+FOCUSED = """(e) => { e = e instanceof Element ? e : document.activeElement; const s = getComputedStyle(e);
+    return {tag: e.tagName, cls: e.className && e.className.baseVal === undefined ? e.className : '',
+        text: (e.textContent || e.value || e.getAttribute('aria-label') || '').trim().slice(0, 30),
+        href: e.getAttribute('href') || '', download: e.hasAttribute('download'),
+        ring: s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) >= 2 || s.boxShadow !== 'none',
+        visible: !!(e.offsetWidth || e.offsetHeight || e.getClientRects().length)}; }"""
+
+
+def test_an_agency_page_by_keyboard_alone(browser, synth_site):
+    """Tab reaches every control of an agency page in order, each with a visible focus ring, and
+    leaves the page at its end (no trap); the skip link, the 「大字」 button and the finding
+    links work from the keyboard."""
+    visit = Visit(browser, synth_site["url"], f"agencies/{synth_site['agency']}/")
+    page = visit.page
+    visit.charts()
+    expected = page.evaluate(
+        """() => Array.from(document.querySelectorAll('a[href], button, input, summary, [tabindex="0"]'))
+        .filter(e => e.offsetWidth || e.offsetHeight || e.getClientRects().length).length"""
+    )
+    # Each element the focus lands on, as it looks then (recorded in the page: one round trip).
+    page.evaluate(
+        """f => { window.xxFocus = [];
+        document.addEventListener('focusin', e => e.target instanceof Element
+            && xxFocus.push((0, eval)(f)(e.target))); }""",
+        FOCUSED,
+    )
+    for _ in range(expected + 8):
+        page.keyboard.press("Tab")
+    stops = page.evaluate("xxFocus")
+    # Past the last control the focus leaves the page and comes back to the first: no trap.
+    again = [i for i, s in enumerate(stops) if s["href"] == "#xx-content"]
+    assert len(again) >= 2, f"Tab never came round to the skip link again: a trap? {stops[-5:]}"
+    seen = stops[: again[1]]
+    assert seen[0]["text"] == "跳到正文" and seen[0]["href"] == "#xx-content"
+    assert len(seen) >= expected - 2, (len(seen), expected)  # every visible control
+    assert [s for s in seen if not s["ring"] or not s["visible"]] == []
+    texts = [s["text"] for s in seen]
+    for control in ("机关", "搜索", "大字", "全部表格（Excel）", "CSV", "错误1"):
+        assert control in texts, (control, texts)
+    assert sum(s["download"] for s in seen) >= 3  # the workbook, the CSV and each year's original
+    # Shift+Tab goes back the same way.
+    page.keyboard.press("Shift+Tab")
+    assert page.evaluate(FOCUSED)["text"] == stops[-2]["text"]
+    # The skip link moves the focus to the content; a finding's number jumps to the finding.
+    page.goto(synth_site["url"] + f"agencies/{synth_site['agency']}/", wait_until="networkidle")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "xx-content"
+    page.focus("sup.xx-ref a")
+    target = page.get_attribute("sup.xx-ref a", "href")
+    page.keyboard.press("Enter")
+    assert page.evaluate("location.hash") == target
+    # 「大字」 with the keyboard.
+    page.focus("button.xx-textsize")
+    page.keyboard.press("Enter")
+    assert page.get_attribute("button.xx-textsize", "aria-pressed") == "true"
+    page.keyboard.press("Space")
+    assert page.get_attribute("button.xx-textsize", "aria-pressed") == "false"
+    # A comparison table sorts from the keyboard.
+    page.goto(synth_site["url"] + "years/2022/", wait_until="networkidle")
+    page.focus("#agencies ~ table.xx-sortable thead th:nth-child(4) button")
+    page.keyboard.press("Enter")
+    assert (
+        page.get_attribute("#agencies ~ table.xx-sortable thead th:nth-child(4)", "aria-sort") == "descending"
+    )
+    assert visit.problems == []
+    page.close()
+
+
+def test_larger_text_is_remembered_and_the_layout_holds_at_200_percent(browser, synth_site):
+    """The 「大字」 button enlarges the text on every page, remembered in the browser (no request to
+    another host: Visit checks); at 200% zoom (1280 px seen as 640) nothing scrolls sideways."""
+    base = synth_site["url"]
+    visit = Visit(browser, base, "")
+    page = visit.page
+    size = "() => parseFloat(getComputedStyle(document.documentElement).fontSize)"
+    before = page.evaluate(size)
+    page.click("button.xx-textsize")
+    assert page.evaluate(size) >= before * 1.2
+    page.goto(base + f"agencies/{synth_site['agency']}/", wait_until="networkidle")
+    assert page.evaluate("document.documentElement.classList.contains('xx-large')")
+    assert page.get_attribute("button.xx-textsize", "aria-pressed") == "true"
+    page.set_viewport_size({"width": 640, "height": 450})
+    page.wait_for_timeout(200)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 640
+    assert page.evaluate(BROKEN_HEADERS) == []
+    page.click("button.xx-textsize")  # back to normal for the other tests (same browser profile)
+    assert not page.evaluate("document.documentElement.classList.contains('xx-large')")
+    assert visit.problems == []
+    page.close()
+
+
+def test_an_agency_page_prints_as_a_clean_report(browser, synth_site):
+    """Printed: no navigation, search or buttons; the page's address and the source files are."""
+    visit = Visit(browser, synth_site["url"], f"agencies/{synth_site['agency']}/")
+    page = visit.page
+    visit.charts()
+    page.emulate_media(media="print")
+    hidden = page.evaluate(
+        """() => ['.md-header', '.md-tabs', '.md-search', '.md-footer', '.xx-textsize', '.xx-downloads']
+        .filter(s => { const e = document.querySelector(s); return e && getComputedStyle(e).display !== 'none'
+            && e.getBoundingClientRect().height > 0; })"""
+    )
+    assert hidden == []
+    note = page.inner_text(".xx-print-only")
+    assert page.url in note and ".txt" in note
+    # Tables are not split across pages where they fit on one.
+    assert page.eval_on_selector("table.xx-apps", "t => getComputedStyle(t).breakInside") == "avoid"
     assert visit.problems == []
     page.close()

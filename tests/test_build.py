@@ -129,7 +129,7 @@ def test_site_has_every_page_and_downloads(built):
         assert (folder / f"{a['agency_id']}.csv").read_text("utf-8-sig").startswith("机关,年度,表")
         assert (folder / f"{a['agency_id']}.xlsx").read_bytes().startswith(b"PK")
         assert f'href="{a["agency_id"]}.xlsx"' in html
-    assert '<html lang="zh"' in (site / "index.html").read_text("utf-8")
+    assert '<html lang="zh-CN"' in (site / "index.html").read_text("utf-8")  # GB/T 37668: the page's language
 
 
 def test_site_loads_nothing_from_another_host(built):

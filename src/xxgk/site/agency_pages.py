@@ -99,18 +99,66 @@ def to_int(v):
     return None if v in (None, "") else int(float(v))
 
 
+# Findings about a row's printed label rather than its numbers: marked on the row's label.
+ROW_FINDINGS = {"label_variant", "template_mix"}
+SEVERITY = {"error": "错误", "warning": "提示"}  # a warning is never called an error
+
+
+class _Flag:
+    """What a cell or row label shows of the findings on it: the colour and outline of the worst
+    one, the messages (as a tooltip), and a numbered link to each finding it is the place of."""
+
+    __slots__ = ("css", "messages", "printed", "refs")
+
+    def __init__(self):
+        self.css = "xx-warn"
+        self.messages = ""
+        self.refs: list[tuple[int, str]] = []  # (finding number, severity)
+        self.printed: list[str] = []  # labels as the report printed them
+
+    def add(self, f, number: int | None) -> None:
+        if f.severity == "error":
+            self.css = "xx-err"
+        self.messages = (self.messages + " " + f.message).strip()
+        if number is not None:
+            self.refs.append((number, f.severity))
+
+
+def _refs(flag: _Flag | None, year: int) -> str:
+    """「错误1」「提示2」: links from a cell to its findings in the list above the tables."""
+    if not flag or not flag.refs:
+        return ""
+    links = "".join(
+        f'<a id="y{year}-c{n}" href="#y{year}-f{n}" class="xx-ref-{"err" if sev == "error" else "warn"}">'
+        f"{SEVERITY.get(sev, sev)}{n}</a>"
+        for n, sev in flag.refs
+    )
+    return f'<sup class="xx-ref">{links}</sup>'
+
+
 class _Cell:
     """A table cell as its <td>, built once in Python: a page has ~200 cells a year, and one
     escaped string each is several times cheaper than a template fragment each."""
 
     __slots__ = ("td",)
 
-    def __init__(self, key: str, cell: CellValue, flags: dict[str, dict]):
+    def __init__(self, key: str, cell: CellValue, flags: dict[str, _Flag], year: int):
         flag = flags.get(key)
         blank = cell.status == CellStatus.BLANK
-        css = " ".join(x for x in ("n", flag["css"] if flag else "", "xx-blank" if blank else "") if x)
-        title = f' title="{html.escape(flag["messages"])}"' if flag else ""
-        self.td = Markup(f'<td class="{css}"{title}>{html.escape(_shown(cell.value, blank))}</td>')
+        css = " ".join(x for x in ("n", flag.css if flag else "", "xx-blank" if blank else "") if x)
+        title = f' title="{html.escape(flag.messages)}"' if flag else ""
+        self.td = Markup(
+            f'<td class="{css}"{title}>{html.escape(_shown(cell.value, blank))}{_refs(flag, year)}</td>'
+        )
+
+
+def _row_head(label: str, flag: _Flag | None, year: int, css: str = "") -> Markup:
+    """A row's label as its <th scope="row">, with the label as printed where it differs."""
+    classes = " ".join(x for x in (css, flag.css if flag else "") if x)
+    attr = f' class="{classes}"' if classes else ""
+    texts = flag.printed if flag else []
+    printed = "".join(f'<span class="xx-printed">原文印作「{html.escape(t)}」</span>' for t in texts)
+    return Markup(f'<th scope="row"{attr}>{html.escape(label)}{printed}{_refs(flag, year)}</th>')
 
 
 def _shown(value, blank: bool) -> str:
@@ -120,49 +168,96 @@ def _shown(value, blank: bool) -> str:
     return "—" if value is None else plain_number(value)
 
 
+def _flags(r: Report) -> tuple[dict[str, _Flag], dict[str, _Flag], list[dict]]:
+    """The findings numbered in order, placed on cells (「table:row:column」) and on row labels
+    (「table:row」), and listed with their numbers."""
+    cells: dict[str, _Flag] = {}
+    rows: dict[str, _Flag] = {}
+    listed = []
+    for n, f in enumerate(r.findings, 1):
+        keys = [k for k in (f.cells or "").split(";") if k]
+        on_row = f.table and f.row and (f.rule in ROW_FINDINGS or not keys)
+        if on_row:
+            flag = rows.setdefault(f"{f.table}:{f.row}", _Flag())
+            flag.add(f, n)
+            if f.rule == "label_variant" and getattr(f, "text", ""):
+                flag.printed.append(f.text)
+        # The finding's own cell (row × column) carries its number; the others it sums are marked.
+        own = f"{f.row}:{f.column}" if f.row and f.column else (keys[0] if keys else None)
+        if own not in keys:
+            own = keys[0] if keys else None
+        for key in keys:
+            cells.setdefault(f"{f.table}:{key}", _Flag()).add(f, None if on_row or key != own else n)
+        placed = on_row or bool(keys)
+        listed.append(
+            {
+                "n": n,
+                "finding": f,
+                "severity": SEVERITY.get(f.severity, f.severity),
+                "placed": placed and f.table in TABLES_SHOWN,
+            }
+        )
+    return cells, rows, listed
+
+
+TABLES_SHOWN = {"proactive_disclosure", "applications", "reviews_litigation"}
+
+
+def _application_entries(r: Report, fmt) -> list:
+    """Table 三's printed lines in order. A row of another format that the report printed (a
+    2021 report with the 2019 single 「（六）其他处理」 row) is shown as printed, in place of the
+    rows it replaces (null) and of their heading."""
+    layout = list(fmt.application_layout)
+    for foreign in getattr(fmt, "foreign_rows", ()):
+        if foreign.code not in r.applications:
+            continue
+        codes = [e.code if not isinstance(e, str) else None for e in layout]
+        first = codes.index(foreign.replaces[0])
+        if first and isinstance(layout[first - 1], str):
+            first -= 1  # the heading of the rows replaced
+        last = codes.index(foreign.replaces[-1])
+        layout[first : last + 1] = [foreign]
+    return layout
+
+
 def _year_view(r: Report, summary: dict, source_name: str) -> dict:
     cat = catalogue()
     fmt = cat.formats[r.template]
-    flags: dict[str, dict] = {}
-    for f in r.findings:
-        for key in f.cells.split(";") if f.cells else []:
-            table_key = f"{f.table}:{key}"
-            flag = flags.setdefault(table_key, {"css": "xx-warn", "messages": ""})
-            if f.severity == "error":
-                flag["css"] = "xx-err"
-            flag["messages"] = (flag["messages"] + " " + f.message).strip()
+    flags, row_flags, findings = _flags(r)
     applications = []
-    for entry in fmt.application_layout:
+    for entry in _application_entries(r, fmt):
         if isinstance(entry, str):
             applications.append({"group": True, "label": entry})
             continue
+        flag = row_flags.get(f"applications:{entry.code}")
+        sub = entry.label[:1].isdigit()
         applications.append(
             {
                 "group": False,
-                "label": entry.label,
-                "sub": entry.label[:1].isdigit(),
+                "head": _row_head(entry.label, flag, r.year, "sub" if sub else ""),
                 "cells": [
-                    _Cell(f"applications:{entry.code}:{c}", v, flags)
+                    _Cell(f"applications:{entry.code}:{c}", v, flags, r.year)
                     for c, v in r.applications[entry.code].items()
                 ],
             }
         )
     proactive = []
     for item in fmt.proactive_items:
-        for m in item.measures:
+        for i, m in enumerate(item.measures):
+            flag = row_flags.get(f"proactive_disclosure:{item.code}") if i == 0 else None
             proactive.append(
                 {
                     "clause": item.clause,
-                    "item": item.label,
+                    "item": _row_head(item.label, flag, r.year),
                     "measure": cat.measures[m].label,
                     "unit": cat.measures[m].unit,
                     "cell": _Cell(
-                        f"proactive_disclosure:{item.code}:{m}", r.proactive[(item.code, m)], flags
+                        f"proactive_disclosure:{item.code}:{m}", r.proactive[(item.code, m)], flags, r.year
                     ),
                 }
             )
     reviews = [
-        _Cell(f"reviews_litigation:{p.code}:{c}", v, flags)
+        _Cell(f"reviews_litigation:{p.code}:{c}", v, flags, r.year)
         for p in cat.proceedings
         for c, v in r.reviews[p.code].items()
     ]
@@ -176,6 +271,7 @@ def _year_view(r: Report, summary: dict, source_name: str) -> dict:
     return {
         "report": r,
         "summary": summary_view,
+        "findings": findings,
         "applications": applications,
         "proactive": proactive,
         "reviews": reviews,
@@ -199,8 +295,8 @@ def _agency_rows(a: Agency, reports: list[Report]) -> list[list]:
             for m in item.measures
         ]
         cells += [
-            ("表三", row.code, labels[row.code], ap.code, ap.label, r.applications[row.code][ap.code])
-            for row in fmt.application_rows
+            ("表三", code, label, ap.code, ap.label, r.applications[code][ap.code])
+            for code, label in _application_labels(r, fmt, labels)
             for ap in cat.applicants
         ]
         cells += [
@@ -210,6 +306,13 @@ def _agency_rows(a: Agency, reports: list[Report]) -> list[list]:
         ]
         rows += [[a.name, r.year, *c[:-1], c[-1].value] for c in cells]
     return rows
+
+
+def _application_labels(r: Report, fmt, labels: dict[str, str]) -> list[tuple[str, str]]:
+    """Table 三's rows as the data has them: the format's rows and any row of another format the
+    report printed (with the format's label of that row)."""
+    foreign = {f.code: f.label for f in getattr(fmt, "foreign_rows", ())}
+    return [(code, labels.get(code) or foreign.get(code, code)) for code in r.applications]
 
 
 def _agency_csv(rows: list[list]) -> str:
@@ -249,10 +352,9 @@ def _agency_xlsx(a: Agency, reports: list[Report], path: Path) -> None:
         sheet.write(row, 0, cat.table_titles["applications"], bold)
         sheet.write_row(row + 1, 0, ["", *(ap.label for ap in cat.applicants)], bold)
         row += 2
-        labels = row_labels(fmt)
-        for entry in fmt.application_rows:
-            sheet.write(row, 0, labels[entry.code])
-            sheet.write_row(row, 1, [v.value for v in r.applications[entry.code].values()])
+        for code, label in _application_labels(r, fmt, row_labels(fmt)):
+            sheet.write(row, 0, label)
+            sheet.write_row(row, 1, [v.value for v in r.applications[code].values()])
             row += 1
         row += 1
         sheet.write(row, 0, cat.table_titles["reviews_litigation"], bold)

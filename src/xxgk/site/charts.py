@@ -36,6 +36,12 @@ class Chart:
     kind: str = "bar"
     stack: bool = False
     percent: bool = False
+    # said instead of drawing empty axes when every number is 0 or blank
+    empty_text: str = "历年数字均为0或空白"
+
+    @property
+    def empty(self) -> bool:
+        return all(not v for row in self.rows for v in row[1:])
 
     def cell(self, v) -> str:
         if v is None:
@@ -67,6 +73,7 @@ def home_charts(years: list[dict]) -> list[Chart]:
             ["年度", *(titles[f] for f in OUTCOME_FIELDS)],
             [[y["year"], *(_num(y[f]) for f in OUTCOME_FIELDS)] for y in rows],
             stack=True,
+            empty_text="历年均没有办结或结转的申请",
         ),
         Chart(
             "chart-shares",
@@ -75,6 +82,7 @@ def home_charts(years: list[dict]) -> list[Chart]:
             [[y["year"], _share(y["granted_share"]), _share(y["corrected_share"])] for y in rows],
             kind="line",
             percent=True,
+            empty_text="历年均没有可计算的比例（没有办结的申请，也没有审结的复议诉讼）",
         ),
         Chart(
             "chart-reports",
@@ -106,6 +114,7 @@ def agency_charts(reports: list[Report], summaries: dict[int, dict]) -> list[Cha
             ["年度", *(a.label for a in applicants)],
             [[r.year, *(r.applications["received"][a.code].value for a in applicants)] for r in ordered],
             stack=True,
+            empty_text="本机关历年均未收到申请",
         ),
         Chart(
             "chart-outcomes",
@@ -113,6 +122,7 @@ def agency_charts(reports: list[Report], summaries: dict[int, dict]) -> list[Cha
             ["年度", *(titles[f] for f in OUTCOME_FIELDS)],
             [[r.year, *(_num(summaries.get(r.year, {}).get(f)) for f in OUTCOME_FIELDS)] for r in ordered],
             stack=True,
+            empty_text="本机关历年均没有办结或结转的申请",
         ),
     ]
 

@@ -24,18 +24,25 @@ document$.subscribe(function () {
   }
 });
 
-// Tables marked xx-sortable sort by a column when its header is clicked (numbers as numbers).
+// Tables marked xx-sortable sort by a column from a button in its header (numbers as numbers):
+// reachable with Tab, pressed with Enter or Space; the header says how the table is sorted.
 document$.subscribe(function () {
   document.querySelectorAll("table.xx-sortable").forEach(function (table) {
     var heads = table.querySelectorAll("thead th");
     heads.forEach(function (th, col) {
-      th.style.cursor = "pointer";
-      th.title = "点击排序";
-      th.addEventListener("click", function () {
+      if (th.querySelector("button.xx-sort")) return;
+      var button = document.createElement("button");
+      button.type = "button";
+      button.className = "xx-sort";
+      button.title = "按此列排序";
+      while (th.firstChild) button.appendChild(th.firstChild);
+      th.appendChild(button);
+      button.addEventListener("click", function () {
         var body = table.tBodies[0];
         var rows = Array.prototype.slice.call(body.rows);
-        var desc = th.dataset.sort !== "desc";
-        heads.forEach(function (h) { delete h.dataset.sort; });
+        var desc = th.getAttribute("aria-sort") !== "descending";
+        heads.forEach(function (h) { h.removeAttribute("aria-sort"); delete h.dataset.sort; });
+        th.setAttribute("aria-sort", desc ? "descending" : "ascending");
         th.dataset.sort = desc ? "desc" : "asc";
         function key(tr) {
           var t = tr.cells[col].textContent.trim().replace("%", "");
@@ -53,9 +60,71 @@ document$.subscribe(function () {
   });
 });
 
+// 「大字」: larger text on every page of the site, remembered in this browser (localStorage; no
+// request anywhere). The class is set before the page is drawn by overrides/main.html.
+document$.subscribe(function () {
+  var root = document.documentElement;
+  document.querySelectorAll("button.xx-textsize").forEach(function (button) {
+    function show() {
+      var large = root.classList.contains("xx-large");
+      button.setAttribute("aria-pressed", large ? "true" : "false");
+      button.title = large ? "再按一次恢复标准大小的文字" : "放大网页文字";
+    }
+    show();
+    if (button.dataset.bound) return;
+    button.dataset.bound = "1";
+    button.addEventListener("click", function () {
+      var large = root.classList.toggle("xx-large");
+      try { localStorage.setItem("xx-text", large ? "large" : "normal"); } catch (e) { /* private mode */ }
+      show();
+      window.dispatchEvent(new Event("resize"));  // charts redraw at the new size
+    });
+  });
+  // Material's menu and search buttons are <label>s: Tab reaches them (tabindex in the header
+  // override) and Enter or Space opens them, as a button would.
+  document.querySelectorAll("label.md-header__button[for][tabindex]").forEach(function (label) {
+    if (label.dataset.bound) return;
+    label.dataset.bound = "1";
+    label.addEventListener("keydown", function (e) {
+      if (e.key !== "Enter" && e.key !== " ") return;
+      e.preventDefault();
+      label.click();
+      if (label.htmlFor === "__search") {
+        var input = document.querySelector(".md-search__input");
+        if (input) input.focus();
+      }
+    });
+  });
+  // A table wider than the screen scrolls inside its own box: the box takes the focus so the
+  // keyboard can scroll it too (WCAG 2.1.1), and only while it does scroll.
+  function scrollable() {
+    document.querySelectorAll(".xx-table, .md-typeset__scrollwrap").forEach(function (box) {
+      if (box.scrollWidth > box.clientWidth + 1) {
+        box.setAttribute("tabindex", "0");
+        if (!box.matches("table")) {
+          box.setAttribute("role", "region");
+          box.setAttribute("aria-label", "表格（可左右滚动）");
+        }
+      } else if (box.getAttribute("tabindex") === "0") {
+        box.removeAttribute("tabindex");
+      }
+    });
+  }
+  scrollable();
+  if (!window.xxScrollable) {
+    window.xxScrollable = true;
+    window.addEventListener("resize", function () { window.requestAnimationFrame(scrollable); });
+  }
+  // Printed, a page says where it came from.
+  document.querySelectorAll(".xx-page-url").forEach(function (el) { el.textContent = window.location.href; });
+});
+
 // Charts: every <figure class="xx-chart"> holds a table of its numbers (what screen readers and
 // copy-paste get) and the chart is drawn from that table, so the two cannot disagree. ECharts is
-// vendored next to this file and loaded only on pages that have a chart.
+// vendored next to this file and loaded only on pages that have a chart to draw (a chart whose
+// numbers are all 0 or blank is a sentence, with nothing to draw). The drawing is one image for
+// assistive technology (role="img", named by the caption, described by the table's note), so
+// ECharts' own generated description is off.
 (function () {
   var self = document.currentScript && document.currentScript.src;
   var vendor = self ? self.replace(/xxgk\.js(\?.*)?$/, "vendor/echarts/echarts.common.min.js") : null;
@@ -101,7 +170,7 @@ document$.subscribe(function () {
     var legendWidth = series.reduce(function (w, s) { return w + 30 + 12 * s.name.length; }, 0);
     var legendLines = Math.max(1, Math.ceil(legendWidth / Math.max(width - 20, 100)));
     return {
-      aria: { enabled: true },
+      aria: { enabled: false },
       animation: false,
       tooltip: { trigger: "axis", valueFormatter: function (v) { return v == null ? "—" : v + (percent ? "%" : ""); } },
       legend: { top: 0, itemGap: 8, itemWidth: 14, textStyle: { fontSize: 12 } },
@@ -114,7 +183,7 @@ document$.subscribe(function () {
   }
 
   document$.subscribe(function () {
-    var figures = document.querySelectorAll("figure.xx-chart");
+    var figures = document.querySelectorAll("figure.xx-chart[data-kind]");
     if (!figures.length || !vendor) return;
     loadECharts().then(function (echarts) {
       figures.forEach(function (figure) {
