@@ -26,6 +26,7 @@ from playwright.sync_api import sync_playwright
 
 from xxgk.pipeline import build
 from xxgk.site import preview
+from xxgk.synth.variants import VARIANTS, make_case
 
 ARCHIVE = "wuhan-qiaokou-danganguan"  # 武汉市硚口区档案馆, seed 005
 AXE = Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js"
@@ -64,6 +65,7 @@ def seed_site(tmp_path_factory, serve) -> str:
 
 
 EVIL = "<script>alert('x')</script><img src=x onerror=alert(1)>"
+VARIANT_FILES = ("template_mix", "label_typos", "blank_total_column")
 
 
 @pytest.fixture(scope="module")
@@ -85,6 +87,9 @@ def synth_site(tmp_path_factory, serve) -> dict:
         .replace("（一）政府信息处理费收取情况", f"（一）政府信息处理费收取情况{EVIL}")
     )
     (reports / "evil.txt").write_text(text, encoding="utf-8")
+    for variant in VARIANT_FILES:  # reports that raise the warnings of issue 8 (xxgk.synth.variants)
+        case = make_case(VARIANTS[variant], "cells", seed=1)
+        (reports / case.name).write_bytes(case.data)
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(site, "AGENCY_LIST_ROWS", 2)
         result = build(reports, tmp / "out")
@@ -94,9 +99,14 @@ def synth_site(tmp_path_factory, serve) -> dict:
     errors: dict[str, int] = {}
     for r in rows:
         errors[r["agency_id"]] = errors.get(r["agency_id"], 0) + int(r["error_checks"] or 0)
-    synthetic = sorted((a for a in errors if a != ARCHIVE), key=lambda a: -errors[a])
+    variants = {
+        r["source_file"].split("-cells-")[0]: r["agency_id"] for r in rows if "-cells-" in r["source_file"]
+    }
+    synthetic = sorted(
+        (a for a in errors if a != ARCHIVE and a not in variants.values()), key=lambda a: -errors[a]
+    )
     assert errors[synthetic[0]] > 0  # findings to mark on cells
-    return {"url": serve(tmp / "out" / "site"), "agency": synthetic[0], "agencies": synthetic}
+    return {"url": serve(tmp / "out" / "site"), "agency": synthetic[0], "variants": variants}
 
 
 @pytest.fixture(scope="module")
@@ -120,7 +130,12 @@ class Visit:
     def __init__(self, browser, base: str, path: str, wait_until: str = "networkidle"):
         self.problems: list[str] = []
         self.page = page = browser.new_page()
-        page.on("requestfailed", lambda r: self.problems.append(f"failed: {r.url} {r.failure}"))
+        page.on(  # (a request cut short by going on to the next page is not a failure)
+            "requestfailed",
+            lambda r: (
+                "ERR_ABORTED" in (r.failure or "") or self.problems.append(f"failed: {r.url} {r.failure}")
+            ),
+        )
         page.on("response", lambda r: r.status >= 400 and self.problems.append(f"HTTP {r.status}: {r.url}"))
         page.on(
             "request",
@@ -403,6 +418,7 @@ def test_every_kind_of_page_meets_wcag_21_aa(browser, seed_site, synth_site):
     synth_agency = f"agencies/{synth_site['agency']}/"
     targets = [(seed_site, p, 1280) for p in SEED_PAGES]
     targets += [(synth_site["url"], synth_agency if p == "agency" else p, 1280) for p in SYNTH_PAGES]
+    targets += [(synth_site["url"], f"agencies/{synth_site['variants']['label_typos']}/", 1280)]
     targets += [(synth_site["url"], synth_agency, 390)]
     found: dict[str, list[str]] = {}
     for start in range(0, len(targets), AXE_TABS):
@@ -542,5 +558,51 @@ def test_an_agency_page_prints_as_a_clean_report(browser, synth_site):
     assert page.url in note and ".txt" in note
     # Tables are not split across pages where they fit on one.
     assert page.eval_on_selector("table.xx-apps", "t => getComputedStyle(t).breakInside") == "avoid"
+    assert visit.problems == []
+    page.close()
+
+
+def test_warnings_read_plainly_next_to_what_they_concern(browser, synth_site):
+    """The warnings of issue 8 on the agency page: a row read from a label printed differently
+    shows the printed label (label_variant); a 2021 report's 2019-style single 「（六）其他处理」 row
+    is shown as printed in place of the three sub-rows (template_mix); a blank total cell is
+    marked where the rule was not evaluated (missing_total). Warnings are 「提示」 with a dashed
+    outline, never called 错误; each mark links to its finding."""
+    base, ids = synth_site["url"], synth_site["variants"]
+    visit = Visit(browser, base, f"agencies/{ids['template_mix']}/")
+    page = visit.page
+    labels = page.eval_on_selector_all(".xx-apps tbody th", "ths => ths.map(th => th.textContent)")
+    assert not any(t.startswith(("1.申请人无正当理由", "2.申请人逾期未按", "3.其他")) for t in labels), labels
+    mixed = page.locator(".xx-apps tbody th.xx-warn", has_text="（六）其他处理")
+    assert (
+        "2019年版" in mixed.inner_text()
+        and mixed.evaluate("th => getComputedStyle(th).outlineStyle") == "dashed"
+    )
+    assert [
+        int(c)
+        for c in mixed.evaluate("th => Array.from(th.parentElement.cells).slice(1).map(c => c.textContent)")
+    ][-1] >= 0
+    ref = mixed.locator("sup.xx-ref a")
+    assert ref.inner_text().startswith("提示")
+    finding = page.locator(ref.get_attribute("href"))
+    assert "2019年版" in finding.inner_text() and finding.inner_text().startswith("提示")
+    page.goto(base + f"agencies/{ids['label_typos']}/", wait_until="load")
+    printed = page.eval_on_selector_all(".xx-apps .xx-printed", "ss => ss.map(s => s.textContent)")
+    assert "原文印作「2.重复申申请」" in printed, printed
+    page.goto(base + f"agencies/{ids['blank_total_column']}/", wait_until="load")
+    blanks = page.eval_on_selector_all(
+        ".xx-apps td.xx-blank.xx-warn",
+        """tds => tds.map(td => [getComputedStyle(td, '::after').content,
+            td.querySelector('sup a')?.textContent])""",
+    )
+    assert len(blanks) >= 20 and all(
+        c == '"（空白）"' and (r or "提示").startswith("提示") for c, r in blanks
+    )
+    for kind in ("template_mix", "label_typos", "blank_total_column"):
+        page.goto(base + f"agencies/{ids[kind]}/", wait_until="load")
+        marks = page.eval_on_selector_all(".xx-warn sup.xx-ref a", "as => as.map(a => a.textContent)")
+        assert marks and all(m.startswith("提示") for m in marks), (kind, marks)
+        warnings = page.eval_on_selector_all(".xx-findings li.warning", "ls => ls.map(l => l.textContent)")
+        assert warnings and not any("错误" in w.split("）")[0] for w in warnings), warnings
     assert visit.problems == []
     page.close()

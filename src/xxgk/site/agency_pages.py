@@ -114,7 +114,7 @@ class _Flag:
         self.css = "xx-warn"
         self.messages = ""
         self.refs: list[tuple[int, str]] = []  # (finding number, severity)
-        self.printed: list[str] = []  # labels as the report printed them
+        self.printed: list[str] = []  # what the report printed there, said under the label
 
     def add(self, f, number: int | None) -> None:
         if f.severity == "error":
@@ -157,7 +157,7 @@ def _row_head(label: str, flag: _Flag | None, year: int, css: str = "") -> Marku
     classes = " ".join(x for x in (css, flag.css if flag else "") if x)
     attr = f' class="{classes}"' if classes else ""
     texts = flag.printed if flag else []
-    printed = "".join(f'<span class="xx-printed">原文印作「{html.escape(t)}」</span>' for t in texts)
+    printed = "".join(f'<span class="xx-printed">{html.escape(t)}</span>' for t in texts)
     return Markup(f'<th scope="row"{attr}>{html.escape(label)}{printed}{_refs(flag, year)}</th>')
 
 
@@ -180,8 +180,13 @@ def _flags(r: Report) -> tuple[dict[str, _Flag], dict[str, _Flag], list[dict]]:
         if on_row:
             flag = rows.setdefault(f"{f.table}:{f.row}", _Flag())
             flag.add(f, n)
-            if f.rule == "label_variant" and getattr(f, "text", ""):
-                flag.printed.append(f.text)
+            printed = getattr(f, "text", "")
+            if f.rule == "label_variant" and printed:
+                flag.printed.append(f"原文印作「{printed}」")
+            elif f.rule == "template_mix":
+                flag.printed.append(
+                    f"原文印的是2019年版的单行「{printed or '（六）其他处理'}」，没有1至3小项"
+                )
         # The finding's own cell (row × column) carries its number; the others it sums are marked.
         own = f"{f.row}:{f.column}" if f.row and f.column else (keys[0] if keys else None)
         if own not in keys:
