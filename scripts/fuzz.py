@@ -187,6 +187,18 @@ def _lines_op(rng: random.Random, lines: list[bytes]) -> list[bytes]:
     return lines
 
 
+def blow_up(rng: random.Random, data: bytes) -> bytes:
+    """Size: line breaks lost (one long line, repeated), or a block of lines repeated
+    hundreds of times (a table of thousands of rows). Finds work that grows faster than the file."""
+    sep = b"\r\n" if b"\r\n" in data else b"\n"
+    lines = data.split(sep)
+    if rng.random() < 0.5:
+        return b"".join(lines) * rng.choice([1, 5, 20])
+    i = rng.randrange(len(lines))
+    block = lines[i : i + rng.choice([1, 10, 40])]
+    return sep.join(lines[:i] + block * rng.choice([200, 1000]) + lines[i:])
+
+
 def line_mutation(rng: random.Random, data: bytes) -> bytes:
     sep = b"\r\n" if b"\r\n" in data else b"\n"
     return sep.join(_lines_op(rng, data.split(sep)))
@@ -595,12 +607,14 @@ MUTATORS: dict[str, list[tuple[str, Callable[[random.Random, bytes], bytes], int
         ("bytes", lambda r, d: r.choice(BYTE_MUTATIONS)(r, d), 4),
         ("lines", line_mutation, 4),
         ("text", text_edit, 3),
+        ("size", blow_up, 1),
     ],
     "html": [
         ("bytes", lambda r, d: r.choice(BYTE_MUTATIONS)(r, d), 3),
         ("lines", line_mutation, 3),
         ("text", text_edit, 2),
         ("markup", html_edit, 4),
+        ("size", blow_up, 1),
     ],
     "docx": [
         ("bytes", lambda r, d: r.choice(BYTE_MUTATIONS)(r, d), 3),

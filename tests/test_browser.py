@@ -275,6 +275,7 @@ def test_searching_a_chinese_name_finds_the_agency_page(browser, seed_site):
     page.wait_for_selector(".md-search-result__item a", timeout=15_000)
     hits = page.eval_on_selector_all(".md-search-result__item a", "as => as.map(a => a.href)")
     assert f"/agencies/{ARCHIVE}/" in [urlsplit(h).path for h in hits], hits
+    assert visit.axe() == []  # WCAG 2.1 AA with the search open on its results
     page.click(f".md-search-result__item a[href*='{ARCHIVE}']")
     page.wait_for_load_state("networkidle")
     assert urlsplit(page.url).path == f"/agencies/{ARCHIVE}/"
@@ -301,11 +302,14 @@ def test_agency_list_filters_as_you_type_and_tables_sort(browser, seed_site):
     assert page.inner_text("#xx-count") == "1"
     page.goto(seed_site + "years/2024/", wait_until="networkidle")
     names = "#agencies ~ table.xx-sortable tbody tr td:first-child"
-    page.click("#agencies ~ table.xx-sortable thead th:nth-child(1)")
+    head = "#agencies ~ table.xx-sortable thead th:nth-child(1)"
+    page.click(head)
     first = page.eval_on_selector_all(names, "ts => ts.map(t => t.textContent)")
-    page.click("#agencies ~ table.xx-sortable thead th:nth-child(1)")
+    page.focus(f"{head} button")  # the same from the keyboard: the header's button, then Enter
+    page.keyboard.press("Enter")
     again = page.eval_on_selector_all(names, "ts => ts.map(t => t.textContent)")
     assert len(first) > 1 and again == list(reversed(first))
+    assert page.get_attribute(head, "aria-sort") == "ascending"
     assert visit.problems == []
     page.close()
 
@@ -408,18 +412,20 @@ SEED_PAGES = [
     "regions/hubei-wuhan-qiaokou/",
     "years/2024/",
 ]
-SYNTH_PAGES = ["", "agencies/", "agency", "regions/henan/", "years/2022/"]
+# The synthetic site's pages whose content the seeds lack: charts drawn, errors on cells. (Its
+# region and year pages are the seeds' templates with other numbers.)
+SYNTH_PAGES = ["", "agency"]
 
 
 def test_every_kind_of_page_meets_wcag_21_aa(browser, seed_site, synth_site):
-    """axe-core, WCAG 2.1 A and AA rules: no serious or critical violation on any kind of page,
-    on a desktop and on a phone, nor with the search open on its results. Pages are checked a few
-    at a time, each tab in its own renderer process."""
+    """axe-core, WCAG 2.1 A and AA rules: no serious or critical violation on any kind of page
+    (the search open on its results: test_searching_a_chinese_name_finds_the_agency_page; tables
+    that scroll on a phone take the keyboard's focus: test_pages_fit_a_phone_screen). Pages are
+    checked a few at a time, each tab in its own renderer process."""
     synth_agency = f"agencies/{synth_site['agency']}/"
     targets = [(seed_site, p, 1280) for p in SEED_PAGES]
     targets += [(synth_site["url"], synth_agency if p == "agency" else p, 1280) for p in SYNTH_PAGES]
     targets += [(synth_site["url"], f"agencies/{synth_site['variants']['label_typos']}/", 1280)]
-    targets += [(synth_site["url"], synth_agency, 390)]
     found: dict[str, list[str]] = {}
     for start in range(0, len(targets), AXE_TABS):
         running = []
@@ -433,17 +439,6 @@ def test_every_kind_of_page_meets_wcag_21_aa(browser, seed_site, synth_site):
         for name, visit in running:
             found[name] = visit.axe() + visit.problems
             visit.page.close()
-    visit = Visit(browser, seed_site, "")
-    page = visit.page
-    page.focus("input.md-search__input")
-    page.wait_for_function(
-        "!document.querySelector('.md-search-result__meta').textContent.includes('初始化')", timeout=15_000
-    )
-    page.fill("input.md-search__input", "档案馆")
-    page.keyboard.press("End")
-    page.wait_for_selector(".md-search-result__item a", timeout=15_000)
-    found["search with results open"] = visit.axe() + visit.problems
-    page.close()
     assert {k: v for k, v in found.items() if v} == {}
 
 
@@ -494,8 +489,7 @@ def test_an_agency_page_by_keyboard_alone(browser, synth_site):
     page.keyboard.press("Shift+Tab")
     assert page.evaluate(FOCUSED)["text"] == stops[-2]["text"]
     # The skip link moves the focus to the content; a finding's number jumps to the finding.
-    page.goto(synth_site["url"] + f"agencies/{synth_site['agency']}/", wait_until="networkidle")
-    page.keyboard.press("Tab")
+    page.focus("a.xx-skip")
     page.keyboard.press("Enter")
     assert page.evaluate("document.activeElement.id") == "xx-content"
     page.focus("sup.xx-ref a")
@@ -508,13 +502,6 @@ def test_an_agency_page_by_keyboard_alone(browser, synth_site):
     assert page.get_attribute("button.xx-textsize", "aria-pressed") == "true"
     page.keyboard.press("Space")
     assert page.get_attribute("button.xx-textsize", "aria-pressed") == "false"
-    # A comparison table sorts from the keyboard.
-    page.goto(synth_site["url"] + "years/2022/", wait_until="networkidle")
-    page.focus("#agencies ~ table.xx-sortable thead th:nth-child(4) button")
-    page.keyboard.press("Enter")
-    assert (
-        page.get_attribute("#agencies ~ table.xx-sortable thead th:nth-child(4)", "aria-sort") == "descending"
-    )
     assert visit.problems == []
     page.close()
 
@@ -571,38 +558,32 @@ def test_warnings_read_plainly_next_to_what_they_concern(browser, synth_site):
     base, ids = synth_site["url"], synth_site["variants"]
     visit = Visit(browser, base, f"agencies/{ids['template_mix']}/")
     page = visit.page
-    labels = page.eval_on_selector_all(".xx-apps tbody th", "ths => ths.map(th => th.textContent)")
-    assert not any(t.startswith(("1.申请人无正当理由", "2.申请人逾期未按", "3.其他")) for t in labels), labels
-    mixed = page.locator(".xx-apps tbody th.xx-warn", has_text="（六）其他处理")
-    assert (
-        "2019年版" in mixed.inner_text()
-        and mixed.evaluate("th => getComputedStyle(th).outlineStyle") == "dashed"
-    )
-    assert [
-        int(c)
-        for c in mixed.evaluate("th => Array.from(th.parentElement.cells).slice(1).map(c => c.textContent)")
-    ][-1] >= 0
-    ref = mixed.locator("sup.xx-ref a")
-    assert ref.inner_text().startswith("提示")
-    finding = page.locator(ref.get_attribute("href"))
-    assert "2019年版" in finding.inner_text() and finding.inner_text().startswith("提示")
-    page.goto(base + f"agencies/{ids['label_typos']}/", wait_until="load")
-    printed = page.eval_on_selector_all(".xx-apps .xx-printed", "ss => ss.map(s => s.textContent)")
-    assert "原文印作「2.重复申申请」" in printed, printed
-    page.goto(base + f"agencies/{ids['blank_total_column']}/", wait_until="load")
-    blanks = page.eval_on_selector_all(
-        ".xx-apps td.xx-blank.xx-warn",
-        """tds => tds.map(td => [getComputedStyle(td, '::after').content,
-            td.querySelector('sup a')?.textContent])""",
-    )
-    assert len(blanks) >= 20 and all(
-        c == '"（空白）"' and (r or "提示").startswith("提示") for c, r in blanks
-    )
     for kind in ("template_mix", "label_typos", "blank_total_column"):
-        page.goto(base + f"agencies/{ids[kind]}/", wait_until="load")
+        if kind != "template_mix":
+            page.goto(base + f"agencies/{ids[kind]}/", wait_until="load")
         marks = page.eval_on_selector_all(".xx-warn sup.xx-ref a", "as => as.map(a => a.textContent)")
         assert marks and all(m.startswith("提示") for m in marks), (kind, marks)
         warnings = page.eval_on_selector_all(".xx-findings li.warning", "ls => ls.map(l => l.textContent)")
         assert warnings and not any("错误" in w.split("）")[0] for w in warnings), warnings
+        if kind == "template_mix":
+            labels = page.eval_on_selector_all(".xx-apps tbody th", "ths => ths.map(th => th.textContent)")
+            assert not any(t.startswith(("1.申请人无正当理由", "2.申请人逾期未按", "3.其他")) for t in labels)
+            mixed = page.locator(".xx-apps tbody th.xx-warn", has_text="（六）其他处理")
+            assert "2019年版" in mixed.inner_text()
+            assert mixed.evaluate("th => getComputedStyle(th).outlineStyle") == "dashed"
+            ref = mixed.locator("sup.xx-ref a")
+            finding = page.locator(ref.get_attribute("href"))
+            assert "2019年版" in finding.inner_text() and finding.inner_text().startswith("提示")
+        elif kind == "label_typos":
+            printed = page.eval_on_selector_all(".xx-apps .xx-printed", "ss => ss.map(s => s.textContent)")
+            assert "原文印作「2.重复申申请」" in printed, printed
+        else:
+            blanks = page.eval_on_selector_all(
+                ".xx-apps td.xx-blank.xx-warn",
+                """tds => tds.map(td => [getComputedStyle(td, '::after').content,
+                    td.querySelector('sup a')?.textContent])""",
+            )
+            assert len(blanks) >= 20
+            assert all(c == '"（空白）"' and (r or "提示").startswith("提示") for c, r in blanks)
     assert visit.problems == []
     page.close()

@@ -49,11 +49,10 @@ def read_bytes(data: bytes, source: str, suffix: str = ".txt") -> Document:
         library = _failing_library(exc)
         if library is None:
             raise  # our own bug: the pipeline names it as one
-        detail = f"{type(exc).__name__}: {exc}"
-        if len(detail) > 80:
-            detail = detail[:80] + "…"
+        # The exception's type only: its message quotes the damaged bytes (and brackets that
+        # rich, printing the build summary, would read as markup).
         raise UnreadableFile(
-            f"{_LABEL[kind]} 文件已损坏，无法读取（{library} 出错：{detail}）；"
+            f"{_LABEL[kind]} 文件已损坏，无法读取（{library} 出错：{type(exc).__name__}）；"
             "请重新下载，或用原软件重新保存或导出"
         ) from exc
 
