@@ -11,7 +11,7 @@ import time
 
 from conftest import ROOT, SEEDS
 
-from xxgk import pipeline
+from xxgk import pipeline, process
 
 sys.path.insert(0, str(ROOT / "scripts"))
 
@@ -61,10 +61,10 @@ def _hang_on_slow_files(real_read):
 
 def test_a_file_that_takes_too_long_is_skipped_with_a_reason(tmp_path, monkeypatch):
     (tmp_path / "slow.txt").write_text("x", encoding="utf-8")
-    monkeypatch.setattr(pipeline, "read", _hang_on_slow_files(pipeline.read))
-    monkeypatch.setattr(pipeline, "FILE_TIME_LIMIT", 0.3)
+    monkeypatch.setattr(process, "read", _hang_on_slow_files(process.read))
+    monkeypatch.setattr(process, "FILE_TIME_LIMIT", 0.3)
     start = time.perf_counter()
-    outcome = pipeline.process_file(tmp_path / "slow.txt", tmp_path)
+    outcome = process.process_file(tmp_path / "slow.txt", tmp_path)
     assert time.perf_counter() - start < 5
     assert outcome.report is None and outcome.reason.startswith("读取超时"), outcome.reason
 
@@ -75,8 +75,8 @@ def test_the_build_goes_on_past_a_file_that_hangs_in_a_worker_process(tmp_path, 
     for k in range(70):  # 64 files or more are read by worker processes
         shutil.copy(SEEDS[k % len(SEEDS)], reports / f"{k:03d}.txt")
     (reports / "slow.txt").write_text("x", encoding="utf-8")
-    monkeypatch.setattr(pipeline, "read", _hang_on_slow_files(pipeline.read))
-    monkeypatch.setattr(pipeline, "FILE_TIME_LIMIT", 1.0)
+    monkeypatch.setattr(process, "read", _hang_on_slow_files(process.read))
+    monkeypatch.setattr(process, "FILE_TIME_LIMIT", 1.0)
     result = pipeline.build(reports, tmp_path / "out", site=False, workers=2)
     assert result.ok and result.published == len(SEEDS)
     assert [p for p, _ in result.skipped] == ["slow.txt"]

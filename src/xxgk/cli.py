@@ -1,17 +1,27 @@
-"""The `xxgk` command: build, parse, validate (DATA_CONTRACT.md)."""
+"""The `xxgk` command (DATA_CONTRACT.md): build, parse, validate, diff, parse-all, cache-key.
+
+A thin layer: every command is one call of the library (xxgk/api.py), then printing.
+"""
 
 from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING, Literal, cast
 
 import click
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from . import __version__
+from . import __version__, api
+
+if TYPE_CHECKING:
+    from .pipeline import BuildResult
+    from .pipeline import Progress as ProgressFn
 
 err = Console(stderr=True)
 
@@ -49,28 +59,35 @@ def main() -> None:
     help="网站发布地址（如 https://example.org/xxgk/），用于 sitemap.xml 与规范链接"
     "；也可用环境变量 XXGK_SITE_URL。",
 )
+@click.option(
+    "--no-cache",
+    is_flag=True,
+    help="不用解析缓存：重新读取全部文件；不读也不写缓存（缓存原样保留）。",
+)
+@click.option(
+    "--cache-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="解析缓存目录（默认：OUT/build/cache）。",
+)
 def build(
-    reports_dir: Path, out_dir: Path, strict: bool, no_site: bool, workers: int | None, site_url: str | None
+    reports_dir: Path,
+    out_dir: Path,
+    strict: bool,
+    no_site: bool,
+    workers: int | None,
+    site_url: str | None,
+    no_cache: bool,
+    cache_dir: Path | None,
 ) -> None:
-    """解析全部报告，生成并校验数据包、汇总与网站。"""
-    from .pipeline import build as run_build
+    """解析全部报告，生成并校验数据包、汇总与网站。
 
+    已解析过的文件（内容与解析程序都未变）取自解析缓存，不再读取；
+    本次构建没有用到的缓存条目在读取结束后删除。"""
     if not reports_dir.is_dir():
         raise click.UsageError(f"报告目录不存在：{reports_dir}")
-    with Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=err,
-        transient=True,
-    ) as bar:
-
-        def progress(stage: str, total: int):
-            task = bar.add_task(stage, total=total)
-            return lambda: bar.advance(task)
-
-        result = run_build(
+    with _progress_bar() as progress:
+        result = api.build(
             reports_dir,
             out_dir,
             strict=strict,
@@ -78,6 +95,8 @@ def build(
             workers=workers,
             progress=progress,
             site_url=site_url,
+            cache=not no_cache,
+            cache_dir=cache_dir,
         )
     _summary(result, out_dir, not no_site)
     if not result.ok:
@@ -87,11 +106,38 @@ def build(
         sys.exit(1)
 
 
-def _summary(result, out_dir: Path, site: bool) -> None:
+@contextmanager
+def _progress_bar() -> Iterator[ProgressFn]:
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+    ) as bar:
+
+        def progress(stage: str, total: int) -> Callable[[], None]:
+            task = bar.add_task(stage, total=total)
+            return lambda: bar.advance(task)
+
+        yield progress
+
+
+def _parsed(parsed: int, from_cache: int) -> str:
+    if not from_cache:
+        return f"解析 {parsed} 个文件（未用缓存）" if parsed else "没有文件需要解析"
+    if not parsed:
+        return f"全部 {from_cache} 个文件取自缓存"
+    return f"解析 {parsed} 个文件，其余 {from_cache} 个取自缓存"
+
+
+def _summary(result: BuildResult, out_dir: Path, site: bool) -> None:
     err.print(
         f"读取 {result.files} 个文件：发布 {result.published} 份报告（{result.agencies} 个机关），"
         f"跳过 {len(result.skipped)} 个，重复未发布 {len(result.duplicates)} 个。"
     )
+    err.print(f"{_parsed(result.parsed, result.from_cache)}。", highlight=False)
     for path, reason in result.skipped:
         err.print(f"  [yellow]跳过[/] {path}：{reason}", highlight=False)
     for path, reason in result.duplicates:
@@ -118,11 +164,9 @@ def _summary(result, out_dir: Path, site: bool) -> None:
 @click.option("--pretty", is_flag=True, help="缩进输出（默认每行一个 JSON 对象）。")
 def parse(files: tuple[Path, ...], pretty: bool) -> None:
     """解析报告并以 JSON 输出（每份报告一个对象），不构建。"""
-    from .pipeline import process_file
-
     failed = False
     for path in files:
-        outcome = process_file(path.resolve(), path.resolve().parent)
+        outcome = api.parse_file(path)
         obj = (
             outcome.report.to_json()
             if outcome.report
@@ -139,13 +183,11 @@ def parse(files: tuple[Path, ...], pretty: bool) -> None:
 )
 def validate(path: Path) -> None:
     """用 Frictionless 校验已生成的 datapackage.json。"""
-    from .package.validate import validate_package
-
     if path.is_dir():
         path = path / "datapackage.json"
     if not path.exists():
         raise click.UsageError(f"找不到 {path}")
-    problems = validate_package(path)
+    problems = api.validate(path)
     if problems:
         for line in problems:
             err.print(line, highlight=False)
@@ -171,23 +213,99 @@ def diff(old: Path, new: Path, fmt: str, output: Path | None, limit: int) -> Non
     """比较两个数据包（文件夹或 datapackage.json）：报告、单元格、检查结果与机关的变化。
 
     OLD 不存在时（首次构建）全部视为新增。"""
-    from .diff import diff_packages
-    from .diff.render import short, to_json, to_markdown
-
     try:
-        result = diff_packages(old, new)
+        result = api.diff_packages(old, new)
     except FileNotFoundError as e:
         raise click.UsageError(str(e)) from e
-    if fmt == "json":
-        text = to_json(result)
-    elif fmt == "short":
-        text = short(result) + "\n"
-    else:
-        text = to_markdown(result, limit=limit)
+    text = api.render_diff(result, cast(Literal["markdown", "json", "short"], fmt), limit=limit)
     if output:
         output.write_text(text, encoding="utf-8")
     else:
         click.echo(text, nl=False)
+
+
+def _shard(ctx: click.Context, param: click.Parameter, value: str) -> tuple[int, int]:
+    try:
+        k, n = (int(x) for x in value.split("/"))
+    except ValueError:
+        raise click.BadParameter(f"应为 K/N（如 2/4），而不是 {value!r}") from None
+    if not 1 <= k <= n:
+        raise click.BadParameter(f"应为 K/N，1 ≤ K ≤ N（如 2/4），而不是 {value}")
+    return k, n
+
+
+@main.command("parse-all")
+@click.option(
+    "--reports",
+    "reports_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("reports"),
+    show_default=True,
+    help="报告目录（递归查找）。",
+)
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("."),
+    show_default=True,
+    help="输出目录：解析结果写入 OUT/build/cache。",
+)
+@click.option(
+    "--shard",
+    callback=_shard,
+    default="1/1",
+    show_default=True,
+    help="只解析第 K 个分片（共 N 个；按文件相对路径的哈希分配，增删文件不会移动其他文件）。",
+)
+@click.option("--workers", type=int, default=None, help="解析进程数（默认：CPU 核数）。")
+@click.option("--no-cache", is_flag=True, help="缓存中已有的文件也重新解析（结果仍写入缓存）。")
+@click.option(
+    "--cache-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="解析缓存目录（默认：OUT/build/cache）。",
+)
+def parse_all(
+    reports_dir: Path,
+    out_dir: Path,
+    shard: tuple[int, int],
+    workers: int | None,
+    no_cache: bool,
+    cache_dir: Path | None,
+) -> None:
+    """把一个分片的报告解析进缓存，不构建。
+
+    CI 中 N 个任务各跑一个分片（--shard 1/N … N/N），把各自的缓存目录合并（直接复制：
+    条目按键命名），再由一个任务运行 xxgk build，它就不再解析任何文件。"""
+    if not reports_dir.is_dir():
+        raise click.UsageError(f"报告目录不存在：{reports_dir}")
+    with _progress_bar() as progress:
+        result = api.parse_all(
+            reports_dir,
+            out_dir,
+            shard=shard,
+            workers=workers,
+            progress=progress,
+            cache=not no_cache,
+            cache_dir=cache_dir,
+        )
+    k, n = result.shard
+    err.print(
+        f"分片 {k}/{n}：{result.files} 个文件，{_parsed(result.parsed, result.from_cache)}；"
+        f"跳过 {len(result.skipped)} 个。",
+        highlight=False,
+    )
+    for path, reason in result.skipped:
+        err.print(f"  [yellow]跳过[/] {path}：{reason}", highlight=False)
+
+
+@main.command("cache-key")
+def cache_key() -> None:
+    """打印解析缓存的指纹（十六进制，一行）：解析程序的代码与数据、读取库的版本、Python 版本的哈希。
+
+    可作为 CI 缓存（如 actions/cache）的键：指纹不变，缓存中的解析结果就仍然有效。"""
+    click.echo(api.cache_key())
 
 
 if __name__ == "__main__":

@@ -1,7 +1,14 @@
 """The whole job: reports/ → validated data package → DuckDB aggregates → site.
 
 Outputs are built in OUT/build/ and moved into place only when every stage has succeeded,
-so a failed build leaves the previous datapackage/ and site/ as they were.
+so a failed build leaves the previous datapackage/ and site/ as they were. Each file's
+reading is kept in the parse cache (cache.py, OUT/build/cache/), so a build reads only new
+and changed files; `parse_all` fills the cache with one shard of the files, so that N
+machines can share the reading and one build then reads nothing.
+
+Stages, each a function that returns a value: `read_reports` (files → outcomes), `select`
+(outcomes → agencies and the reports published), `write_package`, `validate_package`,
+`build_site`; `build` runs them and swaps the outputs into place.
 """
 
 from __future__ import annotations
@@ -11,31 +18,39 @@ import hashlib
 import itertools
 import os
 import shutil
-import signal
-import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .aggregate import run_aggregations
-from .check import check_report, cross_year_carry
-from .ingest import SUFFIXES, UnreadableFile, read
-from .package.identity import choose_per_year, group_agencies
+from .cache import ParseCache
+from .check import cross_year_carry
+from .ingest import SUFFIXES
+from .package.identity import Agency, choose_per_year, group_agencies
 from .package.validate import validate_package
 from .package.writer import core_rows, created, report_id, write_descriptor, write_table
-from .parse import NotAReport, parse_document
 from .parse.report import Report
+from .process import FILE_TIME_LIMIT, FileOutcome, FileTimeout, process_file
 
+__all__ = [
+    "FILE_TIME_LIMIT",
+    "BuildResult",
+    "FileOutcome",
+    "FileTimeout",
+    "ParseAllResult",
+    "Publication",
+    "build",
+    "discover",
+    "parse_all",
+    "process_file",
+    "read_reports",
+    "select",
+    "shard_of",
+]
 
-@dataclass
-class FileOutcome:
-    source_file: str
-    sha256: str | None
-    report: Report | None = None
-    reason: str | None = None  # why the file was skipped
+Progress = Callable[[str, int], Callable[[], None] | None]
 
 
 @dataclass
@@ -51,10 +66,25 @@ class BuildResult:
     timings: dict[str, float] = field(default_factory=dict)
     validation: list[str] = field(default_factory=list)
     failed: str | None = None
+    parsed: int = 0  # files read and parsed by this build
+    from_cache: int = 0  # files whose result was taken from the parse cache
+    cache_pruned: int = 0  # cache entries no file of this build used, deleted
 
     @property
     def ok(self) -> bool:
         return self.failed is None
+
+
+@dataclass
+class ParseAllResult:
+    """What `parse_all` did for its shard."""
+
+    shard: tuple[int, int]
+    files: int = 0  # files of the reports folder in this shard
+    parsed: int = 0
+    from_cache: int = 0
+    skipped: list[tuple[str, str]] = field(default_factory=list)
+    stored: int = 0  # cache entries written
 
 
 class BuildFailed(Exception):
@@ -75,87 +105,67 @@ def discover(reports_dir: Path) -> list[Path]:
     return sorted(found, key=lambda p: p.relative_to(reports_dir).as_posix())
 
 
-# A file taking longer than this is given up (a report takes about a second; scripts/fuzz.py
-# measured at most a few on damaged files), so one pathological file cannot hang the build.
-FILE_TIME_LIMIT = 120.0
+def shard_of(source_file: str, shards: int) -> int:
+    """The shard (1…shards) of a file, by a hash of its path relative to the reports folder:
+    adding or removing a file never moves another one to another shard."""
+    digest = hashlib.sha256(source_file.encode()).digest()
+    return int.from_bytes(digest[:8], "big") % shards + 1
 
 
-class FileTimeout(BaseException):
-    """Raised by the alarm in the middle of reading a file. A BaseException, so the readers'
-    libraries, which catch Exception broadly, cannot swallow it."""
+def _process_and_store(job: tuple[Path, Path, ParseCache | None]) -> FileOutcome:
+    path, reports_dir, cache = job
+    outcome = process_file(path, reports_dir)
+    if cache is not None and outcome.sha256 is not None:
+        cache.store(cache.key(outcome.sha256, path.suffix), outcome)
+    return outcome
 
 
-@contextmanager
-def _time_limit(seconds: float | None):
-    """SIGALRM after `seconds` in the thread that runs the file (a worker process's main
-    thread, or the main thread when files are read in-process); elsewhere, no limit."""
-    if (
-        not seconds
-        or not hasattr(signal, "setitimer")
-        or threading.current_thread() is not threading.main_thread()
-    ):
-        yield
-        return
-
-    def on_alarm(signum, frame):
-        raise FileTimeout
-
-    previous = signal.signal(signal.SIGALRM, on_alarm)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
-
-
-def process_file(path: Path, reports_dir: Path) -> FileOutcome:
-    """Read, parse and check one file. Never raises for bad input: the reason is returned."""
-    rel = path.relative_to(reports_dir).as_posix()
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        return FileOutcome(rel, None, reason=f"无法读取文件：{exc.strerror}")
-    sha = hashlib.sha256(data).hexdigest()
-    try:
-        with _time_limit(FILE_TIME_LIMIT):
-            doc = read(path, rel)
-            report = parse_document(doc, sha, rel)
-            check_report(report)
-        return FileOutcome(rel, sha, report=report)
-    except FileTimeout:
-        return FileOutcome(
-            rel,
-            sha,
-            reason=f"读取超时：{FILE_TIME_LIMIT:g} 秒内未能读完，文件可能已损坏或结构异常；"
-            "请用原软件重新保存或导出后再试",
-        )
-    except (UnreadableFile, NotAReport) as exc:
-        return FileOutcome(rel, sha, reason=str(exc))
-    except Exception as exc:  # a bug of ours must not lose the other files
-        return FileOutcome(rel, sha, reason=f"解析出错（程序缺陷，请报告）：{type(exc).__name__}: {exc}")
-
-
-def _process_star(args: tuple[Path, Path]) -> FileOutcome:
-    return process_file(*args)
-
-
-def read_all(
-    files: list[Path], reports_dir: Path, workers: int | None = None, tick: Callable[[], None] | None = None
-) -> Iterator[FileOutcome]:
+def read_reports(
+    files: list[Path],
+    reports_dir: Path,
+    workers: int | None = None,
+    tick: Callable[[], None] | None = None,
+    cache: ParseCache | None = None,
+) -> tuple[list[FileOutcome], set[str]]:
+    """Every file's outcome, in the order of `files`, and the cache keys they have. Files
+    whose key is in the cache are not read; the others are read by `workers` processes
+    (in this one when there are few) and their results stored."""
+    outcomes: list[FileOutcome | None] = [None] * len(files)
+    keys: set[str] = set()
+    todo: list[int] = []
+    for i, path in enumerate(files):
+        if cache is None:
+            todo.append(i)
+            continue
+        try:
+            sha = hashlib.sha256(path.read_bytes()).hexdigest()
+        except OSError:
+            todo.append(i)  # process_file says why
+            continue
+        key = cache.key(sha, path.suffix)
+        keys.add(key)
+        hit = cache.load(key, path.relative_to(reports_dir).as_posix())
+        if hit is None:
+            todo.append(i)
+        else:
+            outcomes[i] = hit
+            if tick:
+                tick()
     workers = workers if workers is not None else (os.cpu_count() or 1)
-    jobs = [(f, reports_dir) for f in files]
-    if workers <= 1 or len(files) < 64:
-        for job in jobs:
-            yield _process_star(job)
+    jobs = [(files[i], reports_dir, cache) for i in todo]
+    if workers <= 1 or len(jobs) < 64:
+        done = map(_process_and_store, jobs)
+        for i, outcome in zip(todo, done, strict=True):
+            outcomes[i] = outcome
             if tick:
                 tick()
-        return
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        for outcome in pool.map(_process_star, jobs, chunksize=32):
-            yield outcome
-            if tick:
-                tick()
+    else:
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            for i, outcome in zip(todo, pool.map(_process_and_store, jobs, chunksize=32), strict=True):
+                outcomes[i] = outcome
+                if tick:
+                    tick()
+    return [o for o in outcomes if o is not None], keys
 
 
 def previous_ids(datapackage_dir: Path) -> dict[str, str]:
@@ -172,34 +182,30 @@ def previous_ids(datapackage_dir: Path) -> dict[str, str]:
     return ids
 
 
-def build(
-    reports_dir: Path,
-    out_dir: Path,
-    *,
-    strict: bool = False,
-    site: bool = True,
-    workers: int | None = None,
-    progress=None,
-    site_url: str | None = None,
-) -> BuildResult:
-    """Run every stage. `progress(stage, total)` returns a tick callable (or None)."""
-    result = BuildResult()
-    reports_dir, out_dir = reports_dir.resolve(), out_dir.resolve()
-    t0 = time.perf_counter()
-    files = discover(reports_dir)
-    result.files = len(files)
-    tick = progress("读取与解析报告", len(files)) if progress else None
-    outcomes = list(read_all(files, reports_dir, workers, tick))
-    result.timings["read+parse+check"] = time.perf_counter() - t0
+@dataclass
+class Publication:
+    """The outcome of `select`: agencies, the reports published per agency (with their
+    cross-year findings added), and a row of source_files.csv per file."""
 
+    agencies: list[Agency]
+    published: dict[str, list[Report]]
+    file_rows: dict[str, dict]
+    duplicates: list[tuple[str, str]]
+
+    @property
+    def reports(self) -> list[Report]:
+        return [r for rs in self.published.values() for r in rs]
+
+
+def select(outcomes: list[FileOutcome], previous: dict[str, str]) -> Publication:
+    """Group the reports into agencies (keeping the ids in `previous`), choose one report per
+    agency and year, and add the findings across years. Cross-year findings are added to
+    the published reports here, after the cache has kept each file's own result."""
     reports = [o.report for o in outcomes if o.report]
-    result.skipped = [(o.source_file, o.reason) for o in outcomes if o.reason]
-
-    t = time.perf_counter()
-    final_pkg = out_dir / "datapackage"
-    agencies = group_agencies(reports, previous_ids(final_pkg))
+    agencies = group_agencies(reports, previous)
     published: dict[str, list[Report]] = {}
     file_rows: dict[str, dict] = {}
+    duplicates: list[tuple[str, str]] = []
     for o in outcomes:
         if o.reason:
             file_rows[o.source_file] = {
@@ -232,26 +238,75 @@ def build(
                 "report_id": report_id(a, winner),
                 "reason": why,
             }
-            result.duplicates.append((r.source_file, why))
-    kept = [r for rs in published.values() for r in rs]
-    result.published, result.agencies = len(kept), len(agencies)
+            duplicates.append((r.source_file, why))
+    return Publication(agencies, published, file_rows, duplicates)
+
+
+def write_package(pub: Publication, pkg: Path, timings: dict[str, float]) -> None:
+    """The data package of `pub` in the folder `pkg`: CSVs, DuckDB aggregates, descriptor."""
+    t = time.perf_counter()
+    rows = core_rows(pub.agencies, pub.published, list(pub.file_rows.values()))
+    counts = {name: write_table(rs, name, pkg / "data" / f"{name}.csv") for name, rs in rows.items()}
+    timings["package"] = time.perf_counter() - t
+    t = time.perf_counter()
+    counts.update(run_aggregations(pkg / "data"))
+    timings["aggregate"] = time.perf_counter() - t
+    write_descriptor(pkg, created(pub.reports), counts)
+
+
+def default_cache_dir(out_dir: Path) -> Path:
+    return out_dir / "build" / "cache"
+
+
+def build(
+    reports_dir: Path,
+    out_dir: Path,
+    *,
+    strict: bool = False,
+    site: bool = True,
+    workers: int | None = None,
+    progress: Progress | None = None,
+    site_url: str | None = None,
+    cache: bool = True,
+    cache_dir: Path | None = None,
+) -> BuildResult:
+    """Run every stage. `progress(stage, total)` returns a tick callable (or None).
+
+    With `cache` (the default) files already in the parse cache (`cache_dir`, default
+    OUT/build/cache) are not read, new results are stored, and entries no file used are
+    deleted at the end of the reading. `cache=False` neither reads nor writes the cache."""
+    result = BuildResult()
+    reports_dir, out_dir = reports_dir.resolve(), out_dir.resolve()
+    t0 = time.perf_counter()
+    files = discover(reports_dir)
+    result.files = len(files)
+    parse_cache = ParseCache((cache_dir or default_cache_dir(out_dir)).resolve()) if cache else None
+    tick = progress("读取与解析报告", len(files)) if progress else None
+    outcomes, keys = read_reports(files, reports_dir, workers, tick, parse_cache)
+    result.from_cache = sum(o.cached for o in outcomes)
+    result.parsed = len(outcomes) - result.from_cache
+    if parse_cache is not None:
+        result.cache_pruned = parse_cache.prune(keys)
+    result.timings["read+parse+check"] = time.perf_counter() - t0
+    result.skipped = [(o.source_file, o.reason) for o in outcomes if o.reason]
+
+    t = time.perf_counter()
+    final_pkg = out_dir / "datapackage"
+    pub = select(outcomes, previous_ids(final_pkg))
+    kept = pub.reports
+    result.duplicates = pub.duplicates
+    result.published, result.agencies = len(kept), len(pub.agencies)
     for r in kept:
         for f in r.findings:
             result.rules[f.rule] = result.rules.get(f.rule, 0) + 1
         result.errors += r.error_count
         result.warnings += r.warning_count
+    result.timings["select"] = time.perf_counter() - t
 
     staging = out_dir / "build" / f"staging-{os.getpid()}"
     shutil.rmtree(staging, ignore_errors=True)
     pkg = staging / "datapackage"
-    rows = core_rows(agencies, published, list(file_rows.values()))
-    counts = {name: write_table(rs, name, pkg / "data" / f"{name}.csv") for name, rs in rows.items()}
-    result.timings["package"] = time.perf_counter() - t
-
-    t = time.perf_counter()
-    counts.update(run_aggregations(pkg / "data"))
-    result.timings["aggregate"] = time.perf_counter() - t
-    write_descriptor(pkg, created(kept), counts)
+    write_package(pub, pkg, result.timings)
 
     t = time.perf_counter()
     result.validation = validate_package(pkg / "datapackage.json")
@@ -264,7 +319,9 @@ def build(
         from .site import build_site
 
         t = time.perf_counter()
-        build_site(pkg, agencies, published, staging / "site", out_dir, reports_dir, site_url=site_url)
+        build_site(
+            pkg, pub.agencies, pub.published, staging / "site", out_dir, reports_dir, site_url=site_url
+        )
         result.timings["site"] = time.perf_counter() - t
 
     if strict and (result.skipped or result.errors):
@@ -277,6 +334,36 @@ def build(
         _swap(staging / "site", out_dir / "site")
     shutil.rmtree(staging, ignore_errors=True)
     result.timings["total"] = time.perf_counter() - t0
+    return result
+
+
+def parse_all(
+    reports_dir: Path,
+    out_dir: Path,
+    *,
+    shard: tuple[int, int] = (1, 1),
+    workers: int | None = None,
+    progress: Progress | None = None,
+    cache: bool = True,
+    cache_dir: Path | None = None,
+) -> ParseAllResult:
+    """Fill the parse cache with the files of shard K of N (`shard=(K, N)`, K from 1), and
+    nothing else: N machines run one shard each, their cache folders are copied into one,
+    and `build` then reads no file. `cache=False` re-reads files already in the cache (and
+    still stores them). Nothing is pruned: the other shards' entries are not ours to judge."""
+    k, n = shard
+    if not 1 <= k <= n:
+        raise ValueError(f"分片应为 K/N，1 ≤ K ≤ N：{k}/{n}")
+    reports_dir, out_dir = reports_dir.resolve(), out_dir.resolve()
+    files = [f for f in discover(reports_dir) if shard_of(f.relative_to(reports_dir).as_posix(), n) == k]
+    parse_cache = ParseCache((cache_dir or default_cache_dir(out_dir)).resolve(), read=cache)
+    tick = progress(f"读取与解析报告（分片 {k}/{n}）", len(files)) if progress else None
+    outcomes, _ = read_reports(files, reports_dir, workers, tick, parse_cache)
+    result = ParseAllResult(shard, files=len(files))
+    result.from_cache = sum(o.cached for o in outcomes)
+    result.parsed = len(outcomes) - result.from_cache
+    result.skipped = [(o.source_file, o.reason) for o in outcomes if o.reason]
+    result.stored = sum(not o.cached and not o.transient and o.sha256 is not None for o in outcomes)
     return result
 
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from ..formats import catalogue
-from .normalize import CellValue
+from .normalize import CellStatus, CellValue
 
 
 @dataclass
@@ -109,13 +109,25 @@ class Report:
     def warning_count(self) -> int:
         return sum(f.severity == "warning" for f in self.findings)
 
-    def to_json(self) -> dict:
-        """The report as plain JSON (`xxgk parse`)."""
+    def to_json(self, *, lossless: bool = False) -> dict:
+        """The report as plain JSON. By default (`xxgk parse`) a cell is its value only;
+        `lossless=True` keeps each cell's status and printed text and the tables found, which
+        later stages use, so that `Report.from_json` gives back an equal report (the parse
+        cache stores this form)."""
+
+        def detail(v: CellValue) -> dict:
+            return {"value": v.value, "status": v.status.value, "text": v.text}
+
+        def cell(v: CellValue) -> object:
+            return detail(v) if lossless else v.value
 
         def cells(d: dict[str, CellValue]) -> dict:
-            return {k: v.value for k, v in d.items()}
+            return {k: cell(v) for k, v in d.items()}
 
-        return {
+        def proactive(item: str, measure: str, v: CellValue) -> dict:
+            return {"item": item, "measure": measure, **(detail(v) if lossless else {"value": v.value})}
+
+        out = {
             "source_file": self.source_file,
             "source_format": self.source_format,
             "source_sha256": self.source_sha256,
@@ -131,10 +143,49 @@ class Report:
             "contact_phone": self.contact_phone,
             "fee_collected_yuan": self.fee_collected_yuan,
             "sections": [s.__dict__ for s in self.sections],
-            "proactive_disclosure": [
-                {"item": i, "measure": m, "value": v.value} for (i, m), v in self.proactive.items()
-            ],
+            "proactive_disclosure": [proactive(i, m, v) for (i, m), v in self.proactive.items()],
             "applications": {row: cells(cols) for row, cols in self.applications.items()},
             "reviews_litigation": {p: cells(r) for p, r in self.reviews.items()},
             "checks": [f.__dict__ for f in self.findings],
         }
+        if lossless:
+            out["tables_found"] = list(self.tables_found)
+        return out
+
+    @classmethod
+    def from_json(cls, obj: dict) -> Report:
+        """The report written by `to_json(lossless=True)`, equal field by field (ints stay
+        ints, order of rows and cells kept). Raises ValueError for the values-only form of
+        `xxgk parse`, which has lost each cell's status and printed text."""
+        if "tables_found" not in obj:
+            raise ValueError("只有 to_json(lossless=True) 的输出可以读回：单元格缺少状态与原文")
+
+        def cell(c: dict) -> CellValue:
+            return CellValue(c["value"], CellStatus(c["status"]), c["text"])
+
+        def cells(d: dict[str, dict]) -> dict[str, CellValue]:
+            return {k: cell(c) for k, c in d.items()}
+
+        published = obj["published_on"]
+        return cls(
+            source_file=obj["source_file"],
+            source_format=obj["source_format"],
+            source_sha256=obj["source_sha256"],
+            template=obj["template"],
+            year=obj["year"],
+            agency_name=obj["agency_name"],
+            title=obj["title"],
+            other_names=list(obj["other_names"]),
+            province=obj["province"],
+            city=obj["city"],
+            district=obj["district"],
+            published_on=date.fromisoformat(published) if published else None,
+            contact_phone=obj["contact_phone"],
+            fee_collected_yuan=obj["fee_collected_yuan"],
+            sections=[Section(**s) for s in obj["sections"]],
+            proactive={(c["item"], c["measure"]): cell(c) for c in obj["proactive_disclosure"]},
+            applications={row: cells(cols) for row, cols in obj["applications"].items()},
+            reviews={p: cells(r) for p, r in obj["reviews_litigation"].items()},
+            findings=[Finding(**f) for f in obj["checks"]],
+            tables_found=tuple(obj["tables_found"]),
+        )
