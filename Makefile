@@ -4,13 +4,16 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: build test browser lint format bench clean
+.PHONY: setup build test browser lint format bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
+
+# Only the set-up (the .venv that build and test use): the GitHub workflows run it, then xxgk.
+setup: $(STAMP)
 
 build: $(STAMP)
 	NO_MKDOCS_2_WARNING=1 $(BIN)/xxgk build --reports reports --out .
@@ -32,9 +35,13 @@ browser:
 test: $(STAMP) browser
 	NO_MKDOCS_2_WARNING=1 $(BIN)/python -m pytest -q
 
+# The GitHub workflows too: actionlint (with ShellCheck on every run: script) and zizmor's
+# security audits at its pedantic level, offline (no GitHub API calls).
 lint: $(STAMP)
 	$(BIN)/ruff check src tests scripts
 	$(BIN)/ruff format --check src tests scripts
+	$(BIN)/actionlint -shellcheck $(BIN)/shellcheck .github/workflows/*.yml
+	$(BIN)/zizmor --offline --persona pedantic --no-progress .github/workflows
 
 format: $(STAMP)
 	$(BIN)/ruff format src tests scripts
