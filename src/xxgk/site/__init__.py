@@ -19,7 +19,7 @@ from markupsafe import Markup
 
 from ..formats import catalogue
 from ..package.identity import Agency
-from ..package.schemas import package_meta
+from ..package.schemas import duckdb_columns, package_meta
 from ..package.writer import report_id
 from ..parse.report import Report
 from .agency_pages import agency_region, to_int, write_agency_pages
@@ -196,6 +196,9 @@ def write_pages(
         cite=citation(),
         json_ld=Markup(json_ld(descriptor["created"])),
     )
+    # DuckDB-WASM over the package's CSVs, read as aggregate.load_resources reads them (in order)
+    types = {r["name"]: list(duckdb_columns(r["name"]).items()) for r in resources_view}
+    page("sql.md", "sql.md.j2", resources=resources_view, columns=types)
     page(
         "method.md",
         "method.md.j2",
