@@ -396,7 +396,8 @@ def _xml_chunk_edit(rng: random.Random, xml: bytes) -> bytes:
 def docx_edit(rng: random.Random, data: bytes) -> bytes:
     try:
         parts = _zip_parts(data)
-    except (zipfile.BadZipFile, zlib.error, KeyError, ValueError):
+    # a zip an earlier mutation damaged (NotImplementedError: a compression method flipped)
+    except (zipfile.BadZipFile, zlib.error, KeyError, ValueError, NotImplementedError, EOFError):
         return flip_bits(rng, data)
     names = [n for n, _ in parts]
     op = rng.choice(
