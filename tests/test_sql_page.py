@@ -35,9 +35,9 @@ ROWS = """() => {
             td => td.classList.contains('xx-null') ? null : td.textContent))};
 }"""
 
-# Dates, booleans, doubles, NULLs and text, as typed by a visitor.
+# Dates, booleans, doubles (some with many digits), NULLs and text, as typed by a visitor.
 TYPED = """SELECT report_id, year, published_on, on_time, fee_collected_yuan, agency_name,
-       error_checks + warning_checks AS findings, NULL AS nothing
+       error_checks + warning_checks AS findings, year / 7 AS sevenths, NULL AS nothing
 FROM reports
 ORDER BY report_id"""
 
@@ -75,7 +75,7 @@ def expect_rows(con: duckdb.DuckDBPyConnection, sql: str, shown: dict) -> None:
     assert len(shown["rows"]) == len(rows), (sql, shown["rows"], rows)
     for got, want in zip(shown["rows"], rows, strict=True):
         assert all(same(t, v) for t, v in zip(got, want, strict=True)), (sql, got, want)
-    assert shown["caption"].startswith(f"查询结果：{len(rows)} 行")
+    assert shown["caption"] == f"查询结果：{len(rows)} 行"
 
 
 def run_and_read(page, how: str = "button") -> dict:
@@ -143,6 +143,14 @@ def test_sql_page_answers_like_duckdb_in_python(browser, seed_site, tmp_path):  
         assert lines[0] == [d[0] for d in cur.description]
         for got, want in zip(lines[1:], cur.fetchall(), strict=True):
             assert all(same(t or None, v) for t, v in zip(got, want, strict=True)), (got, want)
+
+        # A long result: the table shows its first 1,000 rows and says so; the CSV has them all.
+        page.fill("#xx-sql-editor", "SELECT range AS n, range / 3 AS third FROM range(2500)")
+        shown = run_and_read(page, how="keys")
+        assert shown["caption"] == "查询结果：2,500 行（表中显示前 1,000 行，CSV 含全部行）"
+        assert len(shown["rows"]) == 1000 and shown["rows"][999][0] == "999"
+        assert float(shown["rows"][2][1]) == 2 / 3
+        assert link.inner_text() == "下载 CSV（2,500 行）"
 
         # Errors: said in Chinese, with DuckDB's own message; the last good result is gone.
         page.fill("#xx-sql-editor", "SELECT * FROM no_such_table")

@@ -19,6 +19,7 @@ const MANUAL_BUNDLES = {
   },
 };
 const SHOWN_ROWS = 1000; // rows drawn in the table; the CSV has them all
+const LONG_TEXT = 40; // characters: longer text wraps in its cell, shorter stays on one line
 
 const root = document.getElementById("xx-sql");
 const editor = document.getElementById("xx-sql-editor");
@@ -181,6 +182,7 @@ function show(table, arrow, seconds) {
       } else {
         td.textContent = v;
         if (numeric[c]) td.className = "n";
+        else if (v.length > LONG_TEXT) td.className = "xx-long";
       }
     });
   }
