@@ -1,4 +1,4 @@
-// The SQL page (sql/): DuckDB SQL over the site's own Parquet files, run in the visitor's browser.
+// The SQL page (sql/): DuckDB SQL over the site's own data, run in the visitor's browser.
 // DuckDB-WASM is vendored next to this file (assets/vendor/duckdb-wasm/, scripts/vendor_assets.sh)
 // and only this page loads this module; the 34 MB engine is fetched on the first query (or the
 // first click on an example), never when the page opens. Nothing is asked of another host: the
@@ -41,13 +41,13 @@ function say(text) {
 
 function fail(prefix, err) {
   const message = (err && err.message) || String(err);
+  errorBox.hidden = false; // shown first, then filled: screen readers announce the alert's text
   errorBox.replaceChildren();
   const head = document.createElement("p");
   head.textContent = prefix;
   const detail = document.createElement("pre");
   detail.textContent = message;
   errorBox.append(head, detail);
-  errorBox.hidden = false;
 }
 
 function quoteIdent(name) {
@@ -97,15 +97,15 @@ async function start() {
 function load() {
   if (!engine) {
     say("正在加载 DuckDB（约 34 MB，只在第一次查询时下载）…");
-    root.setAttribute("aria-busy", "true");
+    root.classList.add("xx-loading"); // (not aria-busy: the status inside must still be read out)
     engine = start().then(
       (e) => {
-        root.removeAttribute("aria-busy");
+        root.classList.remove("xx-loading");
         if (!busy) say("DuckDB 已就绪：按「运行」或 Ctrl+Enter 执行。");
         return e;
       },
       (err) => {
-        root.removeAttribute("aria-busy");
+        root.classList.remove("xx-loading");
         engine = null; // another try may succeed (a dropped connection)
         throw err;
       }
