@@ -31,7 +31,7 @@ const csvLink = document.getElementById("xx-sql-csv");
 const tables = JSON.parse(root.dataset.tables); // {resource: [[column, DuckDB type], …] in file order}
 const csvBase = new URL(root.dataset.csv, document.baseURI);
 
-let engine = null; // Promise of {duckdb, arrow, conn}
+let engine = null; // Promise of {duckdb, arrow, conn, version}
 let busy = false;
 let csvUrl = null;
 
@@ -91,7 +91,7 @@ async function start() {
         `columns = {${spec}}, nullstr = '', quote = '"', escape = '"')`
     );
   }
-  return { duckdb, arrow, conn };
+  return { duckdb, arrow, conn, version: await db.getVersion() };
 }
 
 function load() {
@@ -101,7 +101,7 @@ function load() {
     engine = start().then(
       (e) => {
         root.classList.remove("xx-loading");
-        if (!busy) say("DuckDB 已就绪：按「运行」或 Ctrl+Enter 执行。");
+        if (!busy) say(`DuckDB ${e.version} 已就绪：按「运行」或 Ctrl+Enter 执行。`);
         return e;
       },
       (err) => {
@@ -139,7 +139,7 @@ function csvField(v) {
   return /[",\r\n]/.test(v) ? '"' + v.replace(/"/g, '""') + '"' : v;
 }
 
-function show(table, arrow, seconds) {
+function show(table, arrow, version, seconds) {
   const fields = table.schema.fields;
   const columns = fields.map((f, i) => table.getChildAt(i));
   const numeric = fields.map(
@@ -195,7 +195,7 @@ function show(table, arrow, seconds) {
   csvLink.href = csvUrl;
   csvLink.textContent = `下载 CSV（${total.toLocaleString("zh-CN")} 行）`;
   csvLink.hidden = false;
-  say(`查询完成：${total.toLocaleString("zh-CN")} 行，${fields.length} 列，用时 ${seconds.toFixed(2)} 秒。`);
+  say(`查询完成：${total.toLocaleString("zh-CN")} 行，${fields.length} 列，用时 ${seconds.toFixed(2)} 秒（DuckDB ${version}）。`);
 }
 
 async function run() {
@@ -223,7 +223,7 @@ async function run() {
   const t0 = performance.now();
   try {
     const table = await e.conn.query(sql);
-    show(table, e.arrow, (performance.now() - t0) / 1000);
+    show(table, e.arrow, e.version, (performance.now() - t0) / 1000);
   } catch (err) {
     say("查询出错。");
     result.replaceChildren();
