@@ -80,13 +80,13 @@ def test_actions_pinned_to_commits(path: Path):
     assert lines, "a workflow with no action at all?"
     for line in lines:
         assert PINNED.match(line), f"not pinned to a 40-hex commit with a '# vX.Y.Z' comment: {line.strip()}"
-    # one version of each action across the workflows
     for _, _, step in steps_of(load(path)):
         if "uses" in step:
             assert not step["uses"].startswith("./"), "local actions are not stood in for by this test"
 
 
 def test_one_commit_per_action_everywhere():
+    """One version of each action across the workflows (an upgrade changes every use)."""
     seen: dict[str, set[str]] = {}
     for path in WORKFLOW_FILES:
         for line in path.read_text(encoding="utf-8").splitlines():
