@@ -851,8 +851,20 @@ def reason_kind(reason: str) -> str:
     return kind.strip()[:60] or reason[:60]
 
 
-def judge(names: list[str], rows: dict[str, dict], timed: list[FileResult], slow: float) -> Verdict:
+# A file's CPU budget grows with its size: a size mutation makes files of tens of MB, which take
+# seconds for honest, linear work (an 18 MB page: 5 s). Quadratic work still shows: 22 s for 72 KB.
+SLOW_PER_MB = 0.5
+
+
+def judge(
+    names: list[str],
+    rows: dict[str, dict],
+    timed: list[FileResult],
+    slow: float,
+    sizes: dict[str, int] | None = None,
+) -> Verdict:
     v = Verdict(files=len(names))
+    sizes = sizes or {}
     for n in names:
         v.per_format[n.split("/", 1)[0]] += 1
     for n in names:
@@ -876,7 +888,7 @@ def judge(names: list[str], rows: dict[str, dict], timed: list[FileResult], slow
     for r in timed:
         if r.status in {"crash", "hang", "died"}:
             v.failures.append((r.name, r.status, r.detail or r.reason or ""))
-        elif r.cpu > slow:
+        elif r.cpu > slow + SLOW_PER_MB * sizes.get(r.name, 0) / 1e6:
             v.failures.append((r.name, "slow", f"{r.cpu:.1f} s of CPU ({r.seconds:.1f} s wall clock)"))
     v.slowest = sorted(timed, key=lambda r: -r.cpu)[:5]
     v.slowest_wall = max(timed, key=lambda r: r.seconds, default=None)
@@ -930,7 +942,8 @@ def run(
     limit = build_limit or max(120.0, 2 * timing_seconds + 60)
     seconds, error = build_once(reports_dir, work / "out", limit, workers)
     log(f"pass 2 (one build): {seconds:.1f} s")
-    v = judge(names, read_source_files(work / "out"), timed, slow)
+    sizes = {m.name: len(m.data) for m in mutants}
+    v = judge(names, read_source_files(work / "out"), timed, slow, sizes)
     v.build_seconds, v.timing_seconds, v.build_error = seconds, timing_seconds, error
     if findings is not None:
         shutil.rmtree(findings, ignore_errors=True)
@@ -970,7 +983,12 @@ def main() -> int:
     ap.add_argument("--work", type=Path, default=Path("/tmp/fuzz"))
     ap.add_argument("--findings", type=Path, default=Path("/tmp/fuzz-findings"))
     ap.add_argument("--timeout", type=float, default=30.0, help="a file slower than this is a hang")
-    ap.add_argument("--slow", type=float, default=5.0, help="a file using more CPU seconds fails the run")
+    ap.add_argument(
+        "--slow",
+        type=float,
+        default=5.0,
+        help="a file using more CPU seconds (plus 0.5 s per MB of file) fails the run",
+    )
     ap.add_argument("--build-limit", type=float, default=None, help="seconds (default: from pass 1)")
     ap.add_argument("--workers", type=int, default=None)
     ap.add_argument("--no-synthetic", action="store_true", help="fixtures only, no generated seeds")
