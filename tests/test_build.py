@@ -145,15 +145,23 @@ def test_site_loads_nothing_from_another_host(built):
             assert tag.startswith("<a "), f"{html}: {text[tag_start : m.end()]}"  # only plain links
 
 
-def test_search_finds_an_agency_by_a_word_of_its_name(built):
+def test_search_indexes_every_page_and_what_each_marks(built):
+    """Pagefind's index (site/search.py) covers every page: the agency, region and year pages
+    poured into the shell by their title and the parts they mark, the pages MkDocs built whole;
+    a report's text and tables are not searched. (Finding 「档案馆」: test_browser.)"""
     out, _ = built
-    index = json.loads((out / "site/search/search_index.json").read_text("utf-8"))
-    titles = {d["location"]: d["title"].replace("\u200b", "") for d in index["docs"]}
-    assert titles["agencies/wuhan-qiaokou-danganguan/"] == "武汉市硚口区档案馆"
-    # jieba splits the title so that 「档案馆」 is a search term of its own
-    assert "档案馆" in index["docs"][
-        [d["location"] for d in index["docs"]].index("agencies/wuhan-qiaokou-danganguan/")
-    ]["title"].split("\u200b")
+    site = out / "site"
+    entry = json.loads((site / "pagefind/pagefind-entry.json").read_text("utf-8"))
+    pages = [p for p in site.rglob("index.html") if "data-pagefind-body" in p.read_text("utf-8")]
+    assert entry["languages"]["zh-cn"]["page_count"] == len(pages)
+    assert len(pages) == len(list(site.rglob("index.html")))  # every page of the site
+    assert not (site / "search/search_index.json").exists()  # Material's index is gone
+    agency = (site / "agencies/wuhan-qiaokou-danganguan/index.html").read_text("utf-8")
+    assert "<h1 data-pagefind-body>武汉市硚口区档案馆</h1>" in agency
+    assert '<div class="xx-text" data-pagefind-ignore>' in agency
+    assert 'class="xx-table xx-apps" data-pagefind-ignore' in agency
+    region = (site / "regions/hubei-wuhan-qiaokou/index.html").read_text("utf-8")
+    assert "<h1 data-pagefind-body>湖北省武汉市硚口区</h1>" in region
 
 
 def test_build_is_deterministic(tmp_path):
@@ -350,11 +358,7 @@ def test_region_and_year_pages_compare_every_agency_at_stable_urls(built):
         assert (site / index).exists()
     home = (site / "index.html").read_text("utf-8")
     assert 'href="regions/"' in home and 'href="years/2024/"' in home
-    locations = {
-        d["location"] for d in json.loads((site / "search/search_index.json").read_text("utf-8"))["docs"]
-    }
-    assert {"regions/hubei-wuhan-qiaokou/", "years/2024/"} <= locations
-    assert not any("_shell" in loc for loc in locations)
+    assert not (site / "agencies" / "_shell").exists()
 
 
 def test_sitemap_lists_every_page_when_the_site_url_is_known(tmp_path, monkeypatch):

@@ -26,7 +26,8 @@ from .agency_pages import agency_region, to_int, write_agency_pages
 from .charts import home_charts
 from .compare_pages import region_slug, write_region_and_year_pages
 from .downloads import FILES, citation, json_ld, make_downloads, write_workbook
-from .shell import BODY_TOKEN, SHELL, TITLE_TOKEN, Shell
+from .search import write_index
+from .shell import BODY_TOKEN, SHELL, TITLE_TOKEN, Shell, compact_pages
 from .sitemap import mkdocs_pages, write_sitemaps
 from .templating import HERE, template_env
 
@@ -57,18 +58,17 @@ def build_site(
         workbook = pool.submit(write_workbook, pkg, workbook_part)
         write_pages(pkg, agencies, published, docs, summary, rollups)
         run_mkdocs(docs, site_dir, site_url)
+        compact_pages(site_dir)
         shell = Shell(site_dir)
         agency_workbooks = write_agency_pages(agencies, published, shell, reports_dir, summary, pool)
         write_region_and_year_pages(pkg, shell, summaries, rollups)
-        shell.write_search_entries()
+        write_index(site_dir)  # after every page is written
         for done in agency_workbooks:
             done.result()
         os.replace(workbook.result(), site_dir / "downloads" / FILES["xlsx"])
     if site_url:
         created = json.loads((pkg / "datapackage.json").read_text("utf-8"))["created"]
-        write_sitemaps(
-            site_dir, site_url, mkdocs_pages(docs) + [e["location"] for e in shell.entries], created[:10]
-        )
+        write_sitemaps(site_dir, site_url, mkdocs_pages(docs) + shell.locations, created[:10])
 
 
 AGENCY_LIST_ROWS = 20_000  # about 3 MB of list; national scale is ~100,000 agencies
@@ -84,6 +84,13 @@ def run_mkdocs(docs: Path, site_dir: Path, site_url: str | None = None) -> None:
         config_file=str(HERE / "mkdocs.yml"), docs_dir=str(docs), site_dir=str(site_dir), **extra
     )
     build(cfg)
+    # Material's files that the site never loads: source maps (1.3 MB) and its search's lunr
+    # languages and worker (the site's search is Pagefind's).
+    assets = site_dir / "assets"
+    for path in assets.glob("**/*.map"):
+        path.unlink()
+    for folder in ("javascripts/lunr", "javascripts/workers"):
+        shutil.rmtree(assets / folder, ignore_errors=True)
 
 
 def write_pages(

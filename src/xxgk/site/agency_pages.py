@@ -69,10 +69,7 @@ def write_agency_pages(
             card=summary_card(chosen, by_year),
             charts=agency_charts(chosen, by_year),
         )
-        findings = " ".join(f.message for r in chosen for f in r.findings if f.severity == "error")
-        shell.pour(
-            f"agencies/{a.agency_id}/", a.name, body, " ".join([agency_region(a), *a.aliases, findings])
-        )
+        shell.pour(f"agencies/{a.agency_id}/", a.name, body)
     if batch:
         workbooks.append(pool.submit(_agency_workbooks, batch))
     return workbooks

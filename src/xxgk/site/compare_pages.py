@@ -70,7 +70,7 @@ def write_region_and_year_pages(pkg: Path, shell: Shell, reports: list[dict], ro
             parent_slug=region_slug(parent) if parent else "",
             charts=home_charts(info["years"]),
         )
-        shell.pour(f"regions/{slug}/", path.replace("/", ""), body, path)
+        shell.pour(f"regions/{slug}/", path.replace("/", ""), body)
     template = env.get_template("year.html.j2")
     for y in years:
         rows = [r for r in reports if r["year"] == y["year"]]
@@ -79,7 +79,7 @@ def write_region_and_year_pages(pkg: Path, shell: Shell, reports: list[dict], ro
         body = template.render(
             year=y, rows=[] if split else rows, split=split, provinces=provinces, province=None
         )
-        shell.pour(f"years/{y['year']}/", f"{y['year']}年度", body, y["year"])
+        shell.pour(f"years/{y['year']}/", f"{y['year']}年度", body)
         if split:  # one page per province and year, two folders deep like every poured page
             for prov in provinces:
                 prov_rows = [r for r in by_region[prov["region"]] if r["year"] == y["year"]]
@@ -88,7 +88,6 @@ def write_region_and_year_pages(pkg: Path, shell: Shell, reports: list[dict], ro
                     f"years/{y['year']}-{prov['slug']}/",
                     f"{y['year']}年度 · {prov['region']}",
                     body,
-                    f"{y['year']} {prov['region']}",
                 )
 
 

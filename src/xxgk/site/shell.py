@@ -1,10 +1,11 @@
 """Pages poured into one page MkDocs built: the theme, navigation and assets without MkDocs'
-per-page cost (about a millisecond a page where MkDocs takes about a hundred)."""
+per-page cost (about a millisecond a page where MkDocs takes about a hundred). The theme's
+indentation is dropped (Material's templates indent every line: 13.6 KB of an agency page's
+shell was about half blank space)."""
 
 from __future__ import annotations
 
 import html
-import json
 import re
 import shutil
 from pathlib import Path
@@ -25,36 +26,38 @@ class Shell:
     def __init__(self, site_dir: Path):
         shell_dir = site_dir / "agencies" / SHELL
         page = (shell_dir / "index.html").read_text("utf-8")
-        self.head, sep, self.tail = page.partition(BODY_TOKEN)
+        self.head, sep, self.tail = compact_html(page).partition(BODY_TOKEN)
         if not sep or SHELL in self.head.replace(f"agencies/{SHELL}", "") + self.tail:
             raise RuntimeError("the shell page lost its placeholder")
         shutil.rmtree(shell_dir)
         self.site_dir = site_dir
-        self.entries: list[dict] = []
+        self.locations: list[str] = []  # every page poured, for the sitemap
 
-    def pour(self, location: str, title: str, body: str, search_text: str) -> None:
-        """Write site/<location>index.html (location like 「agencies/<id>/」) and its search entry."""
+    def pour(self, location: str, title: str, body: str) -> None:
+        """Write site/<location>index.html (location like 「agencies/<id>/」). The title is searched;
+        the body marks its own searchable parts (site/search.py)."""
         name = html.escape(title)
         page = self.head.replace(TITLE_TOKEN, name) + body + self.tail.replace(TITLE_TOKEN, name)
         folder = self.site_dir / location
         folder.mkdir(parents=True, exist_ok=True)
         (folder / "index.html").write_text(page.replace(f"agencies/{SHELL}/", location), encoding="utf-8")
-        self.entries.append(
-            {"location": location, "title": segment(title), "text": html.escape(segment(search_text))}
-        )
-
-    def write_search_entries(self) -> None:
-        index_path = self.site_dir / "search" / "search_index.json"
-        index = json.loads(index_path.read_text("utf-8"))
-        index["docs"] = [d for d in index["docs"] if not d["location"].startswith(f"agencies/{SHELL}/")]
-        index["docs"] += self.entries
-        index_path.write_text(json.dumps(index, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+        self.locations.append(location)
 
 
-def segment(text: str) -> str:
-    """Chinese text cut into words with zero-width spaces, as Material's search plugin does."""
-    import jieba
+_PRE = re.compile(r"(<pre[\s>].*?</pre>|<textarea[\s>].*?</textarea>)", re.S)
 
-    return re.sub(
-        r"[\u4e00-\u9fff]+", lambda m: "\u200b" + "\u200b".join(jieba.cut(m.group(0))) + "\u200b", text
-    )
+
+def compact_html(text: str) -> str:
+    """Runs of blank space that hold a line break become one line break, outside <pre> and
+    <textarea>: the page renders the same (HTML folds blank space) and inline scripts keep
+    their line ends."""
+    parts = _PRE.split(text)
+    for i in range(0, len(parts), 2):
+        parts[i] = re.sub(r"[ \t\r]*\n\s*", "\n", parts[i])
+    return "".join(parts)
+
+
+def compact_pages(site_dir: Path) -> None:
+    """compact_html on every page MkDocs wrote (run before any page is poured or copied)."""
+    for path in site_dir.rglob("*.html"):
+        path.write_text(compact_html(path.read_text("utf-8")), encoding="utf-8")

@@ -6,17 +6,23 @@ from importlib import resources
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from markupsafe import Markup
+
+from .search import NOT_SEARCHED, SEARCHED
 
 HERE = Path(str(resources.files(__package__)))
 
 
 def template_env() -> Environment:
-    return Environment(
+    env = Environment(
         loader=FileSystemLoader(HERE / "templates"),
         autoescape=True,
         undefined=StrictUndefined,
         keep_trailing_newline=True,
     )
+    # What the site's search reads of a page (site/search.py): `<p {{ searched }}>`.
+    env.globals.update(searched=Markup(SEARCHED), not_searched=Markup(NOT_SEARCHED))
+    return env
 
 
 def plain_number(v) -> str:

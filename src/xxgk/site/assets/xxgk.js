@@ -1,6 +1,6 @@
 // The agency list filters as you type (no library, nothing loaded from elsewhere); the home
 // page's 「查找机关」 box arrives here as ?find=…. (Where the list is too long to print, the box
-// sends ?q=… instead, for which Material opens its search.)
+// sends ?q=… instead, which opens the site search with that query: see the search below.)
 document$.subscribe(function () {
   var input = document.getElementById("xx-filter");
   if (!input) return;
@@ -194,5 +194,170 @@ document$.subscribe(function () {
         window.addEventListener("resize", function () { chart.resize(); });
       });
     }, function (err) { console.warn(err.message); });
+  });
+})();
+
+// Search (Pagefind, indexed at build time by site/search.py) in Material's search box: the
+// index is split in small files and a query downloads only the parts it needs. pagefind.js is
+// loaded from this site when the box is first used. Results are links (Tab, or ↓ ↑ from the
+// box), Escape closes; the count is announced (aria-live). A ?q=… in the address (the home page's
+// finder, when the agency list is too long to print) opens the box with that query. Titles and
+// excerpts are set as text: Pagefind escapes the page text in its excerpts, and its <mark> tags
+// are the only markup taken from them.
+(function () {
+  var PAGE = 10;  // results shown at once; 「显示更多结果」 adds as many again
+  var pagefind = null;
+  var token = 0;
+
+  function root() { return window.__md_scope || new URL("../..", window.location); }
+
+  function load() {
+    if (!pagefind) {
+      pagefind = import(new URL("pagefind/pagefind.js", root()).href).then(function (pf) {
+        return pf.options({ baseUrl: root().pathname }).then(function () { pf.init(); return pf; });
+      });
+    }
+    return pagefind;
+  }
+
+  function decode(text) {
+    var names = { lt: "<", gt: ">", amp: "&", quot: '"', apos: "'", "#39": "'", "#x27": "'" };
+    return text.replace(/&(lt|gt|amp|quot|apos|#39|#x27);/g, function (_, n) { return names[n]; });
+  }
+
+  function teaser(excerpt) {
+    var p = document.createElement("p");
+    p.className = "md-search-result__teaser";
+    var marked = false;
+    excerpt.split(/(<\/?mark>)/).forEach(function (part) {
+      if (part === "<mark>") { marked = true; return; }
+      if (part === "</mark>") { marked = false; return; }
+      if (!part) return;
+      var text = document.createTextNode(decode(part));
+      if (marked) {
+        var m = document.createElement("mark");
+        m.appendChild(text);
+        p.appendChild(m);
+      } else {
+        p.appendChild(text);
+      }
+    });
+    return p;
+  }
+
+  function item(data) {
+    var li = document.createElement("li");
+    li.className = "md-search-result__item";
+    var a = document.createElement("a");
+    a.className = "md-search-result__link";
+    a.href = data.url;
+    var article = document.createElement("article");
+    article.className = "md-search-result__article md-typeset";
+    var title = document.createElement("h1");
+    title.textContent = (data.meta && data.meta.title) || data.url;
+    article.appendChild(title);
+    article.appendChild(teaser(data.excerpt || ""));
+    a.appendChild(article);
+    li.appendChild(a);
+    return li;
+  }
+
+  document$.subscribe(function () {
+    var box = document.querySelector(".xx-search");
+    var toggle = document.getElementById("__search");
+    if (!box || !toggle || box.dataset.bound) return;
+    box.dataset.bound = "1";
+    var input = box.querySelector(".md-search__input");
+    var meta = box.querySelector(".md-search-result__meta");
+    var list = box.querySelector(".md-search-result__list");
+    var more = null;
+
+    function open() { if (!toggle.checked) { toggle.checked = true; toggle.dispatchEvent(new Event("change")); } }
+    function close() {
+      toggle.checked = false;
+      toggle.dispatchEvent(new Event("change"));
+      input.blur();
+    }
+
+    function show(results, from) {
+      if (more) { more.remove(); more = null; }
+      var page = results.slice(from, from + PAGE);
+      var mine = token;
+      return Promise.all(page.map(function (r) { return r.data(); })).then(function (datas) {
+        if (mine !== token) return;
+        datas.forEach(function (d) { list.appendChild(item(d)); });
+        if (results.length > from + PAGE) {
+          more = document.createElement("li");
+          more.className = "md-search-result__item xx-search-more";
+          var button = document.createElement("button");
+          button.type = "button";
+          button.className = "md-button";
+          button.textContent = "显示更多结果";
+          button.addEventListener("click", function () {
+            var next = list.children.length - 1;
+            show(results, from + PAGE).then(function () {
+              var first = list.children[next] && list.children[next].querySelector("a");
+              if (first) first.focus();
+            });
+          });
+          more.appendChild(button);
+          list.appendChild(more);
+        }
+      });
+    }
+
+    function search() {
+      var q = input.value.trim();
+      var mine = ++token;
+      if (!q) {
+        list.textContent = "";
+        meta.textContent = "键入以开始搜索";
+        return Promise.resolve();
+      }
+      return load().then(function (pf) { return pf.search(q); }).then(function (found) {
+        if (mine !== token || !found) return;
+        list.textContent = "";
+        var n = found.results.length;
+        meta.textContent = n ? "找到 " + n + " 个符合条件的结果" : "没有找到符合条件的结果";
+        return show(found.results, 0);
+      }, function (err) {
+        if (mine !== token) return;
+        meta.textContent = "搜索暂不可用：请通过 HTTP 打开本站（python -m http.server -d site）。";
+        console.warn(err && err.message);
+      });
+    }
+
+    var timer = null;
+    input.addEventListener("input", function () {
+      open();
+      clearTimeout(timer);
+      timer = setTimeout(search, 120);
+    });
+    input.addEventListener("focus", function () { open(); load().catch(function () {}); });
+    box.querySelector(".md-search__form").addEventListener("submit", function (e) {
+      e.preventDefault();
+      var first = list.querySelector("a");
+      if (first) first.focus();
+    });
+    toggle.addEventListener("change", function () {
+      if (toggle.checked && document.activeElement !== input) input.focus();
+    });
+    box.addEventListener("keydown", function (e) {
+      if (e.key === "Escape") { e.preventDefault(); close(); return; }
+      if (e.key !== "ArrowDown" && e.key !== "ArrowUp") return;
+      var links = Array.prototype.slice.call(list.querySelectorAll("a, button"));
+      if (!links.length) return;
+      var at = links.indexOf(document.activeElement);
+      e.preventDefault();
+      if (e.key === "ArrowDown") (links[at + 1] || links[links.length - 1]).focus();
+      else if (at > 0) links[at - 1].focus();
+      else input.focus();
+    });
+    var asked = new URLSearchParams(window.location.search).get("q");
+    if (asked) {
+      input.value = asked;
+      open();
+      search();
+    }
   });
 })();

@@ -1,0 +1,71 @@
+"""The site's search: Pagefind (extended build, with Chinese word segmentation) indexes the built
+pages into many small files, and a visitor's browser downloads only the parts of the index its
+query needs — the index no longer grows into one file every visitor loads (Material's lunr index
+was 1.2 MB at 10,000 reports and linear in the site; see README, 性能).
+
+The seam between pages and the search engine is two attributes and one call:
+- a page marks what is searchable with SEARCHED and what inside it is not with NOT_SEARCHED
+  (templates get them as globals `searched` and `not_searched`); a page with no SEARCHED part is
+  not in the index (the 404 page, a report's original HTML copied beside its agency's page);
+- `write_index(site_dir)` runs once, after every page is written.
+Another engine replaces this module; pages and Shell need not know which one reads them.
+
+Pagefind's extended binary comes from PyPI (`pagefind[extended]`, MIT); its segmenter (charabia,
+jieba-rs's dictionary) cuts Chinese at indexing time and in the browser, so Material's jieba
+pre-segmentation is no longer needed for search. Its Python API answers about ten requests a
+second (it polls the service), too slow for 100,000 pages: the command line reads the HTML.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+SEARCHED = "data-pagefind-body"
+NOT_SEARCHED = "data-pagefind-ignore"
+BUNDLE = "pagefind"  # site/pagefind/: the index and the search library, all served by the site
+
+# Pagefind's own interfaces, unused: the site's header search (assets/xxgk.js) drives pagefind.js.
+UNUSED = (
+    "pagefind-ui.js",
+    "pagefind-ui.css",
+    "pagefind-component-ui.js",
+    "pagefind-component-ui.css",
+    "pagefind-modular-ui.js",
+    "pagefind-modular-ui.css",
+    "pagefind-highlight.js",
+)
+
+
+def pagefind_binary() -> str:
+    from pagefind_bin_extended import get_executable
+
+    return str(get_executable())
+
+
+def write_index(site_dir: Path) -> None:
+    """Index every page of site_dir into site_dir/pagefind/ (only index.html files: originals
+    copied beside agency pages may be HTML too, and are not the site's pages)."""
+    bundle = site_dir / BUNDLE
+    shutil.rmtree(bundle, ignore_errors=True)
+    done = subprocess.run(
+        [
+            pagefind_binary(),
+            "--site",
+            str(site_dir),
+            "--output-subdir",
+            BUNDLE,
+            "--glob",
+            "**/index.html",
+            "--force-language",
+            "zh-cn",
+            "--silent",
+        ],
+        capture_output=True,
+        text=True,
+    )
+    if done.returncode != 0 or not (bundle / "pagefind.js").exists():
+        raise RuntimeError(f"Pagefind could not index the site: {done.stdout}{done.stderr}".strip())
+    for name in UNUSED:
+        (bundle / name).unlink(missing_ok=True)
