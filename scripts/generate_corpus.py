@@ -329,16 +329,15 @@ def add_report(
     folder: Path, n: int, seed: int = 1, mix: dict[str, float] | None = None, variants: float = 0.0
 ) -> dict:
     """Writes report number n (the next one the generator makes: the same reports 0…n-1, then
-    one more) into a corpus of n reports; its truth is appended to the truth file."""
+    one more) into a corpus of n reports; returns its file, format, variant and truth (`cells`);
+    the truth file is left as generated."""
     from xxgk.synth import corpus
 
     _init_worker()
     rep, broken = corpus(n + 1, seed=seed)[n]
     c = choices(n, seed, mix or TEXT_ONLY, variants, rep.layout)
     (row,) = _write_chunk([(n, rep, c["fmt"], c["variant"], c["gbk"])], str(folder), seed)
-    with gzip.open(truth_path(folder), "at", encoding="utf-8") as fh:
-        fh.write(json.dumps({"file": row["file"], "cells": row["cells"]}) + "\n")
-    return {"file": row["file"], "fmt": row["fmt"], "variant": row["variant"], "broken": bool(broken)}
+    return row | {"broken": bool(broken)}
 
 
 def edit_report(
@@ -348,10 +347,11 @@ def edit_report(
     mix: dict[str, float] | None = None,
     variants: float = 0.0,
     k: int | None = None,
+    restore: bool = False,
 ) -> dict:
     """Rewrites report k (default: the middle one) with one more application received from a
     natural person, granted (so the arithmetic still holds: received, total processed and
-    granted +1 in the natural-person and 总计 columns)."""
+    granted +1 in the natural-person and 总计 columns); `restore` writes it as generated."""
     from xxgk.synth import corpus
 
     _init_worker()
@@ -360,7 +360,7 @@ def edit_report(
     c = choices(k, seed, mix or TEXT_ONLY, variants, rep.layout)
     for row in ("received", "total_processed", "granted"):
         for col in ("natural_person", "total"):
-            rep.applications[row][col] += 1
+            rep.applications[row][col] += 0 if restore else 1
     (row,) = _write_chunk([(k, rep, c["fmt"], c["variant"], c["gbk"])], str(folder), seed)
     return {
         "file": row["file"],
