@@ -54,6 +54,10 @@ class Finding:
         )
 
 
+# CellStatus by value without Enum's call machinery (most of from_json's time otherwise).
+_STATUS = {s.value: s for s in CellStatus}
+
+
 class _Blank(dict):
     def __missing__(self, key: str) -> str:
         return ""
@@ -161,7 +165,7 @@ class Report:
             raise ValueError("只有 to_json(lossless=True) 的输出可以读回：单元格缺少状态与原文")
 
         def cell(c: dict) -> CellValue:
-            return CellValue(c["value"], CellStatus(c["status"]), c["text"])
+            return CellValue(c["value"], _STATUS[c["status"]], c["text"])
 
         def cells(d: dict[str, dict]) -> dict[str, CellValue]:
             return {k: cell(c) for k, c in d.items()}
