@@ -55,6 +55,9 @@ Progress = Callable[[str, int], Callable[[], None] | None]
 
 @dataclass
 class BuildResult:
+    """What a build did: counts, every skipped or duplicate file with its reason, the findings
+    by rule, seconds per stage, and `failed` (why the outputs were left as they were)."""
+
     files: int = 0
     published: int = 0
     agencies: int = 0
