@@ -126,10 +126,40 @@ def test_site_has_every_page_and_downloads(built):
         folder = site / "agencies" / a["agency_id"]
         html = (folder / "index.html").read_text("utf-8")
         assert a["name"] in html
-        assert (folder / f"{a['agency_id']}.csv").read_text("utf-8-sig").startswith("机关,年度,表")
+        assert (
+            (folder / f"{a['agency_id']}.csv")
+            .read_text("utf-8-sig")
+            .startswith("year,table,row,natural_person")
+        )
         assert (folder / f"{a['agency_id']}.xlsx").read_bytes().startswith(b"PK")
         assert f'href="{a["agency_id"]}.xlsx"' in html
     assert '<html lang="zh-CN"' in (site / "index.html").read_text("utf-8")  # GB/T 37668: the page's language
+
+
+def test_agency_csv_has_the_packages_rows_one_line_per_national_row(built):
+    """An agency's CSV download: table 三 and 四 lines are the package's `applications` and
+    `reviews_litigation` rows of its reports, column for column; table 二 has one line per item
+    (its measures in columns) holding the package's `proactive_disclosure` values."""
+    out, _ = built
+    agency = "wuhan-qiaokou-danganguan"
+    with (out / f"site/agencies/{agency}/{agency}.csv").open(encoding="utf-8-sig") as fh:
+        lines = list(csv.DictReader(fh))
+    data = out / "datapackage/data"
+    for table, key in (("applications", "row"), ("reviews_litigation", "proceeding")):
+        package = [r for r in read_csv(data / f"{table}.csv") if r["report_id"].startswith(agency + "-")]
+        mine = {(ln["year"], ln["row"]): ln for ln in lines if ln["table"] == table}
+        assert len(mine) == len(package) > 0
+        for r in package:
+            ln = mine[(r["report_id"].rsplit("-", 1)[1], r[key])]
+            assert all(ln[c] == r[c] for c in r if c not in ("report_id", key, "row_order")), (r, ln)
+    proactive = [
+        r for r in read_csv(data / "proactive_disclosure.csv") if r["report_id"].startswith(agency + "-")
+    ]
+    mine = {(ln["year"], ln["row"]): ln for ln in lines if ln["table"] == "proactive_disclosure"}
+    for r in proactive:  # a number as published (3, not 3.0); blank stays blank
+        value = mine[(r["report_id"].rsplit("-", 1)[1], r["item"])][r["measure"]]
+        assert (value and float(value)) == (r["value"] and float(r["value"])), (r, value)
+    assert len(mine) < len(proactive)  # an item's measures on one line
 
 
 def test_site_loads_nothing_from_another_host(built):

@@ -139,14 +139,15 @@ class _Cell:
 
     __slots__ = ("td",)
 
-    def __init__(self, key: str, cell: CellValue, flags: dict[str, _Flag], year: int):
+    def __init__(self, key: str, cell: CellValue, flags: dict[str, _Flag], year: int, number: str = ""):
         flag = flags.get(key)
         blank = cell.status == CellStatus.BLANK
-        css = " ".join(x for x in ("n", flag.css if flag else "", "xx-blank" if blank else "") if x)
-        title = f' title="{html.escape(flag.messages)}"' if flag else ""
-        self.td = Markup(
-            f'<td class="{css}"{title}>{html.escape(_shown(cell.value, blank))}{_refs(flag, year)}</td>'
+        # `number` ("n") where the table is not all numbers; tables of numbers are class xx-num
+        css = " ".join(x for x in (number, flag.css if flag else "", "xx-blank" if blank else "") if x)
+        attrs = (f' class="{css}"' if css else "") + (
+            f' title="{html.escape(flag.messages)}"' if flag else ""
         )
+        self.td = Markup(f"<td{attrs}>{html.escape(_shown(cell.value, blank))}{_refs(flag, year)}</td>")
 
 
 def _row_head(label: str, flag: _Flag | None, year: int, css: str = "") -> Markup:
@@ -254,7 +255,11 @@ def _year_view(r: Report, summary: dict, source_name: str) -> dict:
                     "measure": cat.measures[m].label,
                     "unit": cat.measures[m].unit,
                     "cell": _Cell(
-                        f"proactive_disclosure:{item.code}:{m}", r.proactive[(item.code, m)], flags, r.year
+                        f"proactive_disclosure:{item.code}:{m}",
+                        r.proactive[(item.code, m)],
+                        flags,
+                        r.year,
+                        "n",
                     ),
                 }
             )
@@ -281,32 +286,47 @@ def _year_view(r: Report, summary: dict, source_name: str) -> dict:
     }
 
 
-AGENCY_HEADER = ["机关", "年度", "表", "行代码", "行", "列代码", "列", "数值"]
+def agency_header() -> list[str]:
+    """The agency CSV's columns: the package's own names. Table 三's and table 四's lines have
+    the columns of `applications` and `reviews_litigation` (sharing `total`); table 二's have one
+    column per measure, the national row of an item on one line."""
+    cat = catalogue()
+    measures = list(cat.measures)
+    return [
+        "year",
+        "table",
+        "row",
+        *(ap.code for ap in cat.applicants if ap.code != "total"),
+        *(res.code for res in cat.review_results if res.code != "total"),
+        "total",
+        *measures,
+    ]
 
 
 def _agency_rows(a: Agency, reports: list[Report]) -> list[list]:
-    """Every table cell of the agency, one per line, with the national labels."""
+    """Every national-table row of the agency's reports, one line each (as `applications.csv`
+    has table 三): about 36 lines a report where the long form had about 300."""
     cat = catalogue()
+    header = agency_header()
+    at = {name: i for i, name in enumerate(header)}
     rows: list[list] = []
     for r in reports:
         fmt = cat.formats[r.template]
-        labels = row_labels(fmt)
-        cells = [
-            ("表二", item.code, item.label, m, cat.measures[m].label, r.proactive[(item.code, m)])
-            for item in fmt.proactive_items
-            for m in item.measures
-        ]
-        cells += [
-            ("表三", code, label, ap.code, ap.label, r.applications[code][ap.code])
-            for code, label in _application_labels(r, fmt, labels)
-            for ap in cat.applicants
-        ]
-        cells += [
-            ("表四", p.code, proceeding_label(p), res.code, res.label, r.reviews[p.code][res.code])
-            for p in cat.proceedings
-            for res in cat.review_results
-        ]
-        rows += [[a.name, r.year, *c[:-1], c[-1].value] for c in cells]
+
+        def line(table: str, row: str, cells: dict, year: int = r.year) -> list:
+            out: list = [None] * len(header)
+            out[0], out[1], out[2] = year, table, row
+            for column, cell in cells.items():
+                out[at[column]] = cell.value
+            return out
+
+        for item in fmt.proactive_items:
+            cells = {m: r.proactive[(item.code, m)] for m in item.measures}
+            rows.append(line("proactive_disclosure", item.code, cells))
+        for code in r.applications:
+            rows.append(line("applications", code, r.applications[code]))
+        for p in cat.proceedings:
+            rows.append(line("reviews_litigation", p.code, r.reviews[p.code]))
     return rows
 
 
@@ -318,11 +338,12 @@ def _application_labels(r: Report, fmt, labels: dict[str, str]) -> list[tuple[st
 
 
 def _agency_csv(rows: list[list]) -> str:
-    """The agency's cells as CSV with a BOM, which Excel needs to show Chinese."""
+    """The agency's rows as CSV with a BOM, which Excel needs to show Chinese; a blank cell is
+    empty, as in the package."""
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
-    w.writerow(AGENCY_HEADER)
-    w.writerows([*r[:-1], plain_number(r[-1])] for r in rows)
+    w.writerow(agency_header())
+    w.writerows([r[0], r[1], r[2], *(plain_number(v) for v in r[3:])] for r in rows)
     return buf.getvalue()
 
 
