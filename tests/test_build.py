@@ -482,3 +482,25 @@ def test_agency_list_becomes_a_list_of_provinces_at_national_scale(tmp_path, mon
     assert 'id="xx-filter"' not in page and "共 5 个机关" in page
     assert '<li><a href="../regions/hubei/">湖北省</a>' in page
     assert (tmp_path / "out/site/regions/hubei/index.html").exists()
+
+
+def test_precompressed_copies_for_hosts_that_serve_them(built, tmp_path):
+    """`python -m xxgk.site.precompress SITE`: a .gz beside each text file over 1 KB that decodes
+    to the file, none beside small files or the reports' originals; run again, the same bytes."""
+    import gzip
+
+    from xxgk.site.precompress import main
+
+    out, _ = built
+    site = tmp_path / "site"
+    shutil.copytree(out / "site", site)
+    main([str(site)])
+    page = site / "agencies/wuhan-qiaokou-danganguan/index.html"
+    packed = page.with_name("index.html.gz")
+    assert gzip.decompress(packed.read_bytes()) == page.read_bytes()
+    assert (site / "datapackage/data/applications.csv.gz").exists()
+    assert not list((site / "agencies/wuhan-qiaokou-danganguan").glob("wuhan-qiaokou-danganguan-*.gz"))
+    assert all(p.with_suffix("").stat().st_size > 1024 for p in site.rglob("*.gz") if "sitemap" not in p.name)
+    first = {p: p.read_bytes() for p in site.rglob("*.gz")}
+    main([str(site)])
+    assert {p: p.read_bytes() for p in site.rglob("*.gz")} == first
