@@ -56,6 +56,16 @@ def cache_supported() -> bool:
     return "cache" in inspect.signature(pipeline.build).parameters
 
 
+def parser_fingerprint() -> str | None:
+    """The parse cache's fingerprint of the parser code (None before the cache): when it changes
+    between two builds of a run (someone edited the parser meanwhile), every file is read again."""
+    try:
+        from xxgk.cache import fingerprint
+    except ImportError:
+        return None
+    return fingerprint()
+
+
 def child_build(argv: list[str]) -> None:
     """`benchmark.py --child-build REPORTS OUT RESULT [--no-cache] [--no-site] [--workers N]`:
     one pipeline.build, its result written as JSON (run by run_build in a fresh process)."""
@@ -90,6 +100,7 @@ def child_build(argv: list[str]) -> None:
         "failed": r.failed,
         "validation": r.validation[:10],
         "seconds_in_process": time.perf_counter() - start,
+        "parser_fingerprint": parser_fingerprint(),
     }
     args.result.write_text(json.dumps(result, ensure_ascii=False, indent=1), "utf-8")
 
@@ -303,8 +314,8 @@ def verify(corpus: Path, out: Path, every: int = 1) -> dict:
     from xxgk.synth import corpus as synth_corpus
 
     keys = [key for key, _ in synth_corpus(1)[0][0].slots()]
-    truth = gen.read_truth(corpus)
-    files = sorted(truth)[::every]
+    truth = gen.read_truth(corpus, every)
+    files = sorted(truth)
     data = out / "datapackage" / "data"
 
     def csv(name: str) -> pl.DataFrame:
@@ -312,20 +323,24 @@ def verify(corpus: Path, out: Path, every: int = 1) -> dict:
 
     sources = csv("source_files")
     status = {r["source_file"]: r for r in sources.iter_rows(named=True)}
-    skipped = [f for f in truth if status.get(f, {}).get("status") != "published"]
+    skipped = [f for f, r in status.items() if r["status"] != "published"]
+    missing = [f for f in truth if f not in status]
     ids = {status[f]["report_id"]: f for f in files if f in status and status[f]["report_id"]}
     got: dict[tuple, str | None] = {}
-    want_ids = pl.Series(list(ids))
-    for row in csv("applications").filter(pl.col("report_id").is_in(want_ids)).iter_rows(named=True):
+    want_ids = pl.DataFrame({"report_id": list(ids)}, schema={"report_id": pl.String})
+
+    def ours(name: str) -> pl.DataFrame:
+        return csv(name).join(want_ids, on="report_id", how="semi")
+
+    for row in ours("applications").iter_rows(named=True):
         for col, v in row.items():
             if col not in ("report_id", "row", "row_order"):
                 got[(ids[row["report_id"]], "applications", row["row"], col)] = v
-    for row in csv("reviews_litigation").filter(pl.col("report_id").is_in(want_ids)).iter_rows(named=True):
+    for row in ours("reviews_litigation").iter_rows(named=True):
         for col, v in row.items():
             if col not in ("report_id", "proceeding"):
                 got[(ids[row["report_id"]], "reviews_litigation", row["proceeding"], col)] = v
-    pro = csv("proactive_disclosure").filter(pl.col("report_id").is_in(want_ids))
-    for row in pro.iter_rows(named=True):
+    for row in ours("proactive_disclosure").iter_rows(named=True):
         got[(ids[row["report_id"]], "proactive_disclosure", row["item"], row["measure"])] = row["value"]
     wrong, examples, checked = 0, [], 0
     for f in files:
@@ -343,6 +358,7 @@ def verify(corpus: Path, out: Path, every: int = 1) -> dict:
         "files": len(truth),
         "skipped": len(skipped),
         "skipped_files": skipped[:10],
+        "not_in_package": missing[:10],
         "reports_checked": len(ids),
         "cells_checked": checked,
         "cells_wrong": wrong,
@@ -436,6 +452,7 @@ def incremental(n: int, corpus: Path, out: Path, args, full: dict) -> dict:
     folders = (out / "site", out / "datapackage")
     steps: dict = {"full": full}
     before = snapshot(*folders)
+    previous = full
     for step in ("unchanged", "+1 report", "1 edited"):
         change: dict = {}
         if step == "+1 report":
@@ -448,14 +465,15 @@ def incremental(n: int, corpus: Path, out: Path, args, full: dict) -> dict:
         r["package_files"] = rewritten(before, after, folders[1])
         if step == "+1 report":
             r["added"] = {k: v for k, v in change.items() if k != "cells"}
-            r["added"]["published"] = r["published"] - full["published"]
+            r["added"]["published"] = r["published"] - previous["published"]
         if step == "1 edited":
             r["edited"] = change
             got = report_value(out, change["file"], "received", "total")
             r["edited"]["in_package"] = got
             r["edited"]["ok"] = got is not None and int(got) == change["received"]
+        r["parser_changed"] = r.get("parser_fingerprint") != previous.get("parser_fingerprint")
         steps[step] = r
-        before = after
+        before, previous = after, r
     if not args.keep_changes:  # the corpus as generated again (--reuse-corpus)
         (corpus / steps["+1 report"]["added"]["file"]).unlink()
         gen.edit_report(corpus, n, args.seed, mix, args.variants, restore=True)
@@ -533,8 +551,10 @@ def print_size(row: dict) -> None:
             if k["files"]:
                 share = k["bytes"] / max(1, site["total_bytes"])
                 print(f"| {kind} | {k['files']:,} | {_mb(k['bytes'])} | {share:.0%} |")
-    if v["cells_wrong"] or v["skipped"]:
-        print(f"\nskipped: {v['skipped_files']}; wrong (file, cell, want, got): {v['wrong_examples']}")
+    if v["cells_wrong"] or v["skipped"] or v["not_in_package"]:
+        print(f"\nskipped: {full['skipped_reasons']} (first: {v['skipped_files']})")
+        print(f"not in the package: {v['not_in_package']}")
+        print(f"wrong cells (file, cell, want, got): {v['wrong_examples']}")
     inc = row.get("incremental")
     if inc:
         print(
@@ -552,6 +572,12 @@ def print_size(row: dict) -> None:
             print(
                 f"| {step} | {r['seconds']:,.1f} | {r['seconds'] / base:.2f} | {r['parsed']:,} | {sw} | {pw} "
                 f"| {_gb_or_mb(r['peak_tree_rss_mb'])} |"
+            )
+        changed = [step for step, r in inc.items() if r.get("parser_changed")]
+        if changed:
+            print(
+                f"\nThe parser's code changed before: {', '.join(changed)} (the parse cache's fingerprint "
+                "differs from the build before), so those builds read every file again: run again."
             )
         added, edited = inc["+1 report"]["added"], inc["1 edited"]["edited"]
         print(
@@ -662,6 +688,21 @@ def bench_formats(n: int, work: Path) -> dict[str, tuple[float, int]]:
     return out
 
 
+def machine() -> dict:
+    def git(*a: str) -> str:
+        run = subprocess.run(["git", *a], capture_output=True, text=True, cwd=Path(__file__).parent)
+        return run.stdout.strip()
+
+    return {
+        "cpus": os.cpu_count(),
+        "memory_gb": round(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 1024**3, 1),
+        "python": sys.version.split()[0],
+        "commit": git("rev-parse", "--short", "HEAD"),
+        "uncommitted_src_files": len(git("status", "--porcelain", "src").splitlines()),
+        "date": time.strftime("%Y-%m-%d %H:%M"),
+    }
+
+
 def main() -> None:
     if sys.argv[1:2] == ["--child-build"]:
         return child_build(sys.argv[2:])
@@ -713,7 +754,7 @@ def main() -> None:
         args.variants = 0.05 if args.mix is not None else 0.0
     work = args.keep or Path(tempfile.mkdtemp(prefix="xxgk-bench-"))
     work.mkdir(parents=True, exist_ok=True)
-    numbers: dict = {"machine": {"cpus": os.cpu_count(), "python": sys.version.split()[0]}, "sizes": {}}
+    numbers: dict = {"machine": machine(), "args": {k: str(v) for k, v in vars(args).items()}, "sizes": {}}
     if args.formats:
         timing = bench_formats(args.formats, work)
         numbers["formats"] = {k: {"seconds": s, "wrong": w} for k, (s, w) in timing.items()}
