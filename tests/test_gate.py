@@ -24,7 +24,9 @@ from xxgk.package.validate import frictionless_lines, validate_package
 
 COMMITTED = ROOT / "datapackage"
 SMALL = ["agencies", "reports", "applications", "sections", "checks"]
-FULL = os.environ.get("XXGK_GATE_FULL") == "1"  # every value in every field (slow)
+FULL = os.environ.get("XXGK_GATE_FULL") == "1"  # every value in every field (1,164 packages, slow)
+QUICK = os.environ.get("XXGK_SKIP_SLOW") == "1"
+PER_FIELD = 1 if QUICK else 3  # values tried in each field (rotating through its type's list)
 
 # A resource with what our schemas do not use: other missing values, true/false spellings,
 # date and number bounds, lengths, an integer enum, a self-referencing and a composite key.
@@ -188,7 +190,7 @@ def cell_cases(pkg: Path) -> list[tuple[str, str, int, str]]:
         rows = read_rows(pkg.parent / f"data/{res}.csv")
         for j, f in enumerate(fields):
             values = VALUES.get(f["type"], VALUES["string"])
-            chosen = values if FULL else [values[(k * 3 + n) % len(values)] for n in range(3)]
+            chosen = values if FULL else [values[(k * 3 + n) % len(values)] for n in range(PER_FIELD)]
             k += 1
             for n, v in enumerate(chosen):
                 row = 1 + (k + n) % (len(rows) - 1)
@@ -214,7 +216,7 @@ def set_cell(row: int, name: str, value: str) -> Callable[[list[list[str]]], lis
 
 def test_cell_mutations_agree(small, tmp_path):
     cases = cell_cases(small)
-    assert len(cases) >= 150
+    assert len(cases) >= 50 * PER_FIELD
     bad, invalid, by_gate = [], 0, 0
     for n, (res, name, row, value) in enumerate(cases):
         pkg = mutate(small, tmp_path / f"c{n}", res, set_cell(row, name, value))
@@ -226,7 +228,8 @@ def test_cell_mutations_agree(small, tmp_path):
         by_gate += bool(ref) and res not in got.fallbacks
         shutil.rmtree(tmp_path / f"c{n}")
     assert not bad, "\n".join(map(repr, bad))
-    assert invalid >= 80, invalid
+    print(f"{len(cases)} packages, {invalid} invalid, {by_gate} of them decided by the gate alone")
+    assert invalid >= 0.4 * len(cases), invalid
     assert by_gate >= 0.6 * invalid, (by_gate, invalid)
 
 
@@ -398,7 +401,10 @@ RANDOM_VALUE = st.one_of(
 )
 
 
-@settings(max_examples=40 if not FULL else 400, deadline=None, suppress_health_check=list(HealthCheck))
+EXAMPLES = 400 if FULL else 10 if QUICK else 40
+
+
+@settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck))
 @given(data=st.data())
 def test_random_mutations_agree(small, data):
     names = fields_of(small)
