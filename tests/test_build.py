@@ -237,6 +237,25 @@ def test_strict_fails_on_bad_files_and_keeps_previous_outputs(tmp_path):
     assert not list((out / "build").glob("staging-*"))
 
 
+def test_fail_on_unreadable_publishes_a_reports_own_errors_but_not_a_lost_file(tmp_path):
+    """What a pull request's check needs: a report whose printed numbers disagree is published
+    (its errors are findings, not a failure); an unreadable file fails the build."""
+    reports = tmp_path / "reports"
+    reports.mkdir()
+    shutil.copy(ROOT / "tests/fixtures/handmade/cells_errors_bom.txt", reports / "with-errors.txt")
+    out = tmp_path / "out"
+    args = ["build", "--reports", str(reports), "--out", str(out), "--no-site", "--no-cache"]
+    runner = CliRunner()
+    ok = runner.invoke(main, [*args, "--fail-on-unreadable"])
+    assert ok.exit_code == 0, ok.output
+    with (out / "datapackage/data/reports.csv").open(encoding="utf-8") as fh:
+        assert [int(r["error_checks"]) > 0 for r in csv.DictReader(fh)] == [True]
+    assert runner.invoke(main, [*args, "--strict"]).exit_code == 1  # --strict: errors fail too
+    (reports / "empty.txt").write_bytes(b"")
+    lost = runner.invoke(main, [*args, "--fail-on-unreadable"])
+    assert lost.exit_code == 1 and "empty.txt" in lost.output and "--fail-on-unreadable" in lost.output
+
+
 def test_text_from_reports_is_escaped_on_the_site(tmp_path):
     reports = tmp_path / "reports"
     reports.mkdir()

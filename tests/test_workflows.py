@@ -17,7 +17,7 @@ on its path, the libraries of the .venv running this test): installing every dep
 again would cost minutes and is what `make test` itself has just done.
 
 The story: a pull request adds a report (the job summary shows it, the package is uploaded);
-another adds an empty file (--strict fails the job, the summary says why); the first is
+another adds an empty file (--fail-on-unreadable fails the job, the summary says why); the first is
 merged (main builds the site with the Pages URL, commits datapackage/ back, releases the ZIP
 under a dated tag); a manual run rebuilds with --no-cache (nothing to commit, no new release:
 the data did not change); the sharded example parses in four shards and builds from the
@@ -540,7 +540,7 @@ def test_pull_request_shows_the_new_report(story):
     job = pr.jobs["diff"]
     assert job.ok, explain(pr.jobs)
     assert [c for c in pr.calls if c[0] == "build"] == [
-        ["build", "--reports", "reports", "--out", ".", "--no-site", "--strict"]
+        ["build", "--reports", "reports", "--out", ".", "--no-site", "--fail-on-unreadable"]
     ]
     assert "## 数据变化" in job.summary and NEW_AGENCY in job.summary and NEW_REPORT.name in job.summary
     assert "注意" not in job.summary  # the pull request did not carry datapackage/
@@ -549,7 +549,7 @@ def test_pull_request_shows_the_new_report(story):
 
 def test_pull_request_with_an_unreadable_file_fails(story):
     job = story["broken"].jobs["diff"]
-    assert not job.ok and job.failed_step.startswith("构建数据包（--strict")
+    assert not job.ok and job.failed_step.startswith("构建数据包（--fail-on-unreadable")
     assert "## 构建失败" in job.summary and "empty.txt" in job.summary and "空文件" in job.summary
 
 

@@ -113,6 +113,7 @@ def build(
     out_dir: PathLike,
     *,
     strict: bool = False,
+    fail_on_unreadable: bool = False,
     site: bool = True,
     workers: int | None = None,
     site_url: str | None = None,
@@ -123,7 +124,8 @@ def build(
     """The whole job: every report under `reports_dir` → OUT/datapackage/ and OUT/site/.
 
     Outputs are replaced only when the build succeeds (`result.ok`; otherwise
-    `result.failed` says why). Files already in the parse cache (`cache_dir`, default
+    `result.failed` says why): `strict` fails on any unreadable file or error finding,
+    `fail_on_unreadable` on unreadable files only. Files already in the parse cache (`cache_dir`, default
     OUT/build/cache) are not read again: `result.parsed` and `result.from_cache` count both
     kinds. `cache=False` neither reads nor writes the cache. `progress(stage, total)` may
     return a callable ticked once per file."""
@@ -133,6 +135,7 @@ def build(
         Path(reports_dir),
         Path(out_dir),
         strict=strict,
+        fail_on_unreadable=fail_on_unreadable,
         site=site,
         workers=workers,
         progress=progress,

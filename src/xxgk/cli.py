@@ -50,6 +50,11 @@ def main() -> None:
     help="输出目录：写入 OUT/datapackage 与 OUT/site。",
 )
 @click.option("--strict", is_flag=True, help="任何无法读取的报告或 error 级检查结果都使构建失败。")
+@click.option(
+    "--fail-on-unreadable",
+    is_flag=True,
+    help="任何无法读取的文件都使构建失败；报告自身数字的不一致（error 级检查结果）照常发布。",
+)
 @click.option("--no-site", is_flag=True, help="只生成数据包，不生成网站。")
 @click.option("--workers", type=int, default=None, help="解析进程数（默认：CPU 核数）。")
 @click.option(
@@ -74,6 +79,7 @@ def build(
     reports_dir: Path,
     out_dir: Path,
     strict: bool,
+    fail_on_unreadable: bool,
     no_site: bool,
     workers: int | None,
     site_url: str | None,
@@ -91,6 +97,7 @@ def build(
             reports_dir,
             out_dir,
             strict=strict,
+            fail_on_unreadable=fail_on_unreadable,
             site=not no_site,
             workers=workers,
             progress=progress,

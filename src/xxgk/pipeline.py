@@ -266,6 +266,7 @@ def build(
     out_dir: Path,
     *,
     strict: bool = False,
+    fail_on_unreadable: bool = False,
     site: bool = True,
     workers: int | None = None,
     progress: Progress | None = None,
@@ -329,6 +330,11 @@ def build(
 
     if strict and (result.skipped or result.errors):
         result.failed = f"--strict：{len(result.skipped)} 个文件无法发布，{result.errors} 条 error 级检查结果"
+    elif fail_on_unreadable and result.skipped:
+        # A report's own inconsistencies are published (the checks name them); an unreadable
+        # file is lost data: a pull request adding one should say so and fail.
+        result.failed = f"--fail-on-unreadable：{len(result.skipped)} 个文件无法读取或不是年度报告"
+    if result.failed:
         shutil.rmtree(staging, ignore_errors=True)
         return result
 
