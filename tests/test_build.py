@@ -189,7 +189,7 @@ def test_search_indexes_every_page_and_what_each_marks(built):
     agency = (site / "agencies/wuhan-qiaokou-danganguan/index.html").read_text("utf-8")
     assert "<h1 data-pagefind-body>武汉市硚口区档案馆</h1>" in agency
     assert '<div class="xx-text" data-pagefind-ignore>' in agency
-    assert 'class="xx-table xx-apps" data-pagefind-ignore' in agency
+    assert 'class="xx-table xx-num xx-apps" data-pagefind-ignore' in agency
     region = (site / "regions/hubei-wuhan-qiaokou/index.html").read_text("utf-8")
     assert "<h1 data-pagefind-body>湖北省武汉市硚口区</h1>" in region
 
