@@ -697,6 +697,7 @@ def machine() -> dict:
         "cpus": os.cpu_count(),
         "memory_gb": round(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 1024**3, 1),
         "python": sys.version.split()[0],
+        "xxgk": str(Path(__import__("xxgk").__file__).parent),
         "commit": git("rev-parse", "--short", "HEAD"),
         "uncommitted_src_files": len(git("status", "--porcelain", "src").splitlines()),
         "date": time.strftime("%Y-%m-%d %H:%M"),
@@ -749,7 +750,19 @@ def main() -> None:
         metavar="N",
         help="also time N reports as TXT, HTML, DOCX and PDF (PDF needs LibreOffice)",
     )
+    ap.add_argument(
+        "--src",
+        type=Path,
+        help="import xxgk from this folder (e.g. a snapshot: git archive HEAD src | tar -x -C DIR), "
+        "so that edits to the checkout during a long run do not change the code measured",
+    )
     args = ap.parse_args()
+    if args.src:
+        src = str(args.src.resolve())
+        if not (Path(src) / "xxgk" / "__init__.py").exists():
+            raise SystemExit(f"--src: no xxgk package in {src}")
+        sys.path.insert(0, src)
+        os.environ["PYTHONPATH"] = os.pathsep.join(x for x in (src, os.environ.get("PYTHONPATH")) if x)
     if args.variants is None:
         args.variants = 0.05 if args.mix is not None else 0.0
     work = args.keep or Path(tempfile.mkdtemp(prefix="xxgk-bench-"))
