@@ -231,6 +231,7 @@ SITE_KINDS = (
     "xlsx",
     "json",
     "js/css assets",
+    "DuckDB-WASM (SQL page, fixed)",
     "search index",
     "downloads (parquet, duckdb, zip)",
     "other",
@@ -248,7 +249,9 @@ def site_kind(rel: tuple[str, ...]) -> str:
         return "originals copied"
     if suffix in (".html", ".csv", ".xlsx", ".json"):
         return suffix[1:]
-    if suffix in (".js", ".css", ".map", ".mjs", ".wasm", ".woff", ".woff2", ".ttf"):
+    if suffix == ".wasm":
+        return "DuckDB-WASM (SQL page, fixed)"
+    if suffix in (".js", ".css", ".map", ".mjs", ".woff", ".woff2", ".ttf"):
         return "js/css assets"
     if suffix in (".parquet", ".duckdb", ".zip"):
         return "downloads (parquet, duckdb, zip)"
