@@ -119,7 +119,7 @@ def test_site_has_every_page_and_downloads(built):
         "data/index.html",
         "method/index.html",
         "datapackage/datapackage.json",
-        "datapackage/data/applications.csv",
+        "datapackage/data/applications.csv.gz",
     ):
         assert (site / page).exists(), page
     for a in read_csv(out / "datapackage/data/agencies.csv"):
@@ -389,6 +389,28 @@ def test_data_page_downloads_workbook_parquet_duckdb_zip_and_json_ld(built):
     assert ld["@type"] == "Dataset" and ld["license"].startswith("https://creativecommons.org/")
     for link in ("../downloads/xxgk.xlsx", "../downloads/xxgk-datapackage.zip", "../downloads/xxgk.duckdb"):
         assert link in page
+    assert "../datapackage/data/applications.csv.gz" in page
+
+
+def test_site_copy_of_the_package_is_gzip_and_reads_as_the_package(built):
+    """site/datapackage/: the package's CSVs gzip-compressed, unpacking to the same bytes, with a
+    descriptor naming them (`compression: gz`) that frictionless validates as it is."""
+    import gzip
+
+    from frictionless import validate
+
+    out, _ = built
+    pkg, copy = out / "datapackage", out / "site" / "datapackage"
+    desc = json.loads((pkg / "datapackage.json").read_text("utf-8"))
+    site_desc = json.loads((copy / "datapackage.json").read_text("utf-8"))
+    assert not list((copy / "data").glob("*.csv"))
+    for res, site_res in zip(desc["resources"], site_desc["resources"], strict=True):
+        assert site_res == {**res, "path": res["path"] + ".gz", "compression": "gz"}
+        assert gzip.decompress((copy / site_res["path"]).read_bytes()) == (pkg / res["path"]).read_bytes()
+    assert {k: v for k, v in site_desc.items() if k != "resources"} == {
+        k: v for k, v in desc.items() if k != "resources"
+    }
+    assert validate(copy / "datapackage.json").valid
 
 
 def test_region_and_year_pages_compare_every_agency_at_stable_urls(built):
@@ -517,7 +539,7 @@ def test_precompressed_copies_for_hosts_that_serve_them(built, tmp_path):
     page = site / "agencies/wuhan-qiaokou-danganguan/index.html"
     packed = page.with_name("index.html.gz")
     assert gzip.decompress(packed.read_bytes()) == page.read_bytes()
-    assert (site / "datapackage/data/applications.csv.gz").exists()
+    assert (site / "data/index.html.gz").exists()
     assert not list((site / "agencies/wuhan-qiaokou-danganguan").glob("wuhan-qiaokou-danganguan-*.gz"))
     assert all(p.with_suffix("").stat().st_size > 1024 for p in site.rglob("*.gz") if "sitemap" not in p.name)
     first = {p: p.read_bytes() for p in site.rglob("*.gz")}

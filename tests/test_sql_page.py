@@ -1,8 +1,9 @@
 """The SQL page (sql/) in a real browser: DuckDB-WASM, vendored under assets/vendor/duckdb-wasm/,
-runs SQL over the site's own data (the package's CSVs, typed by their schemas). Every example query,
-and one typed query, must give the same rows as DuckDB in Python over the site's Parquet files
-(fetched from the same server): the page's tables are the published data. Nothing may come from
-another host — the worker's requests included — and the page meets WCAG 2.1 AA (axe-core).
+runs SQL over the site's own data (the package's CSVs, gzip-compressed, typed by their schemas).
+Every example query, and one typed query, must give the same rows as DuckDB in Python over the
+site's Parquet files (fetched from the same server): the page's tables are the published data.
+Nothing may come from another host — the worker's requests included — and the page meets WCAG 2.1
+AA (axe-core).
 
 The seed site, the browser and `Visit` are test_browser.py's (imported, so each is built once per
 module as there).
@@ -114,7 +115,7 @@ def test_sql_page_answers_like_duckdb_in_python(browser, seed_site, tmp_path):  
             sql = page.input_value("#xx-sql-editor")
             assert sql == button.get_attribute("data-sql")
             expect_rows(con, sql, run_and_read(page))
-        assert "wasm" in " ".join(requests) and "reports.csv" in " ".join(requests)  # the worker is seen
+        assert "wasm" in " ".join(requests) and "reports.csv.gz" in " ".join(requests)  # the worker is seen
 
         # By keyboard alone: an example with Enter (the editor takes the focus), Tab on to 「运行」
         # (no trap in the editor), and a typed query run with Ctrl+Enter in the editor.

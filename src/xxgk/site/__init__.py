@@ -25,7 +25,7 @@ from ..parse.report import Report
 from .agency_pages import agency_region, to_int, write_agency_pages
 from .charts import home_charts
 from .compare_pages import region_slug, write_region_and_year_pages
-from .downloads import FILES, citation, json_ld, make_downloads, write_workbook
+from .downloads import FILES, citation, json_ld, make_downloads, site_package, write_workbook
 from .search import write_index
 from .shell import BODY_TOKEN, SHELL, TITLE_TOKEN, Shell, compact_pages
 from .sitemap import mkdocs_pages, write_sitemaps
@@ -107,7 +107,7 @@ def write_pages(
     years = pl.read_csv(data / "year_summary.csv").to_dicts()
     docs.mkdir(parents=True)
     shutil.copytree(HERE / "assets", docs / "assets")
-    shutil.copytree(pkg, docs / "datapackage")
+    site_package(pkg, docs / "datapackage")  # the CSVs gzip-compressed; the ZIP has them as they are
     make_downloads(pkg, docs / "downloads")  # before MkDocs, which checks and rewrites links to them
 
     def page(path: str, template: str, **ctx) -> None:

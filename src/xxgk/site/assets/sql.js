@@ -4,7 +4,9 @@
 // first click on an example), never when the page opens. Nothing is asked of another host: the
 // bundle is chosen from a local map (never jsDelivr) and extensions are never auto-installed.
 //
-// The tables are the data package's CSVs (datapackage/data/ on this site), read with the column
+// The tables are the data package's CSVs (datapackage/data/<name>.csv.gz on this site: gzip, which
+// DuckDB's CSV reader unpacks itself, so a static host must send the file as it is, without a
+// Content-Encoding header, as GitHub Pages, nginx, Caddy and Apache do by default), read with the column
 // types of their Table Schemas exactly as xxgk's aggregate stage reads them before writing the
 // Parquet files (xxgk.aggregate.load_resources): the same tables, by construction. Not the Parquet
 // files themselves: since DuckDB-WASM 1.29 the Parquet reader is an extension that DuckDB fetches
@@ -81,7 +83,7 @@ async function start() {
   await conn.query("SET autoinstall_known_extensions = false");
   await conn.query("SET autoload_known_extensions = false");
   for (const [name, columns] of Object.entries(tables)) {
-    const file = name + ".csv";
+    const file = name + ".csv.gz";
     await db.registerFileURL(file, new URL(file, csvBase).href, duckdb.DuckDBDataProtocol.HTTP, false);
     const spec = columns
       .map(([c, t]) => `${quoteString(c)}: ${quoteString(t)}`)
