@@ -70,7 +70,7 @@ def read_pdf(data: bytes, source: str, engine: str = "pdfium") -> Document:
         try:
             pages = [
                 PageContent(p.height, *(p.objects.get(k, []) for k in ("char", "rect", "line", "curve")))
-                for p in pdf_pdfium.read_pages(doc)
+                for p in pdf_pdfium.read_pages(doc, pdf_pdfium.font_descents(data))
             ]
         except pdf_pdfium.Unsupported:
             return read_pdf(data, source, engine="pdfplumber")

@@ -23,7 +23,11 @@ reader then reads the file with pdfplumber instead.
 from __future__ import annotations
 
 import ctypes
+import io
+import itertools
+import re
 from dataclasses import dataclass, field
+from operator import itemgetter
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as raw
@@ -53,7 +57,7 @@ _segment = _fast(raw.FPDFPath_GetPathSegment, _P, _P, _I)
 _segment_point = _fast(raw.FPDFPathSegment_GetPoint, _I, _P, _D, _D)
 _segment_type = _fast(raw.FPDFPathSegment_GetType, _I, _P)
 _segment_close = _fast(raw.FPDFPathSegment_GetClose, _I, _P)
-_PATH, _FORM = raw.FPDF_PAGEOBJ_PATH, raw.FPDF_PAGEOBJ_FORM
+_PATH, _FORM, _TEXT = raw.FPDF_PAGEOBJ_PATH, raw.FPDF_PAGEOBJ_FORM, raw.FPDF_PAGEOBJ_TEXT
 _MOVETO, _LINETO, _BEZIERTO = raw.FPDF_SEGMENT_MOVETO, raw.FPDF_SEGMENT_LINETO, raw.FPDF_SEGMENT_BEZIERTO
 
 
@@ -112,7 +116,87 @@ def open_document(data: bytes) -> pdfium.PdfDocument:
         raise Unsupported(f"pdfium cannot open it ({exc})") from exc
 
 
-def read_pages(doc: pdfium.PdfDocument) -> list[PageObjects]:
+_SUBSET = re.compile(r"^[A-Z]{6}\+")
+
+
+def font_descents(data: bytes) -> dict[str, set[float]]:
+    """Each font's descent as pdfminer takes it (pdfminer.pdffont): the FontDescriptor's
+    /Descent, 0 where there is none, the AFM value for the 14 standard fonts, made negative;
+    by base font name without a subset tag. pdfium replaces a descriptor's zero Ascent and
+    Descent (LibreOffice writes both 0) with the font program's, so its own value would put
+    such characters lower than pdfplumber does. Only font dictionaries are read here (about
+    2 ms a file), never a content stream."""
+    from pdfminer.fontmetrics import FONT_METRICS
+    from pdfminer.pdfdocument import PDFDocument
+    from pdfminer.pdfpage import PDFPage
+    from pdfminer.pdfparser import PDFParser
+    from pdfminer.pdftypes import resolve1
+    from pdfminer.psparser import PSLiteral
+
+    def name(value) -> str:
+        value = resolve1(value)
+        if isinstance(value, PSLiteral):
+            value = value.name
+        if isinstance(value, bytes):
+            value = value.decode("utf-8", "replace")
+        return _SUBSET.sub("", str(value))
+
+    def number(value) -> float:
+        value = resolve1(value)
+        return float(value) if isinstance(value, (int, float)) else 0.0
+
+    out: dict[str, set[float]] = {}
+    seen: set[int] = set()
+
+    def add_fonts(resources, depth: int = 0) -> None:
+        resources = resolve1(resources)
+        if not isinstance(resources, dict) or depth > 8:
+            return
+        fonts = resolve1(resources.get("Font"))
+        for ref in (fonts or {}).values() if isinstance(fonts, dict) else ():
+            spec = resolve1(ref)
+            if not isinstance(spec, dict) or id(spec) in seen:
+                continue
+            seen.add(id(spec))
+            subtype = name(spec.get("Subtype", "Type1"))
+            names = {name(spec.get("BaseFont", ""))}
+            if subtype == "Type3":
+                raise Unsupported("a Type 3 font")
+            if subtype == "Type0":
+                descendants = resolve1(spec.get("DescendantFonts")) or [{}]
+                spec = resolve1(descendants[0]) if isinstance(descendants, list) else {}
+                spec = spec if isinstance(spec, dict) else {}
+                names.add(name(spec.get("BaseFont", "")))
+                descriptor = resolve1(spec.get("FontDescriptor")) or {}
+            else:
+                basefont = resolve1(spec.get("BaseFont"))
+                basefont = basefont.name if isinstance(basefont, PSLiteral) else basefont
+                if basefont in FONT_METRICS:  # pdfminer's AFM metrics win over the file's
+                    descriptor = FONT_METRICS[basefont][0]
+                else:
+                    descriptor = resolve1(spec.get("FontDescriptor")) or {}
+            descent = number(descriptor.get("Descent", 0)) if isinstance(descriptor, dict) else 0.0
+            for n in names:
+                out.setdefault(n, set()).add(-abs(descent) / 1000)
+        xobjects = resolve1(resources.get("XObject"))
+        for ref in (xobjects or {}).values() if isinstance(xobjects, dict) else ():
+            xobject = resolve1(ref)
+            if getattr(xobject, "attrs", None) is not None and id(xobject) not in seen:
+                seen.add(id(xobject))
+                add_fonts(xobject.attrs.get("Resources"), depth + 1)
+
+    try:
+        document = PDFDocument(PDFParser(io.BytesIO(data)))
+        for page in PDFPage.create_pages(document):
+            add_fonts(page.resources)
+    except Unsupported:
+        raise
+    except Exception as exc:  # pdfminer cannot read the fonts: pdfplumber will say why
+        raise Unsupported(f"font dictionaries unreadable ({type(exc).__name__})") from exc
+    return out
+
+
+def read_pages(doc: pdfium.PdfDocument, descents: dict[str, set[float]]) -> list[PageObjects]:
     pages = []
     doctop = 0.0
     for index in range(len(doc)):
@@ -121,7 +205,7 @@ def read_pages(doc: pdfium.PdfDocument) -> list[PageObjects]:
         except pdfium.PdfiumError as exc:
             raise Unsupported(f"pdfium cannot load page {index + 1}") from exc
         try:
-            objects = _Page(page, index + 1, doctop)
+            objects = _Page(page, index + 1, doctop, descents)
         finally:
             page.close()
         pages.append(objects.result)
@@ -129,8 +213,18 @@ def read_pages(doc: pdfium.PdfDocument) -> list[PageObjects]:
     return pages
 
 
+@dataclass(frozen=True)
+class _TextObject:
+    font: int  # pdfium's font handle
+    size: float  # Tf
+    matrix: tuple[float, float, float, float]  # text space → pdfminer's page space
+    descent: float  # the font's, in text space units (negative)
+    upright: bool
+    order: int  # its place in the content stream
+
+
 class _Page:
-    def __init__(self, page: pdfium.PdfPage, number: int, doctop: float):
+    def __init__(self, page: pdfium.PdfPage, number: int, doctop: float, descents: dict[str, set[float]]):
         handle = page.raw
         box = [ctypes.c_float() for _ in range(4)]
         if not raw.FPDFPage_GetMediaBox(handle, *(ctypes.byref(v) for v in box)):
@@ -151,7 +245,7 @@ class _Page:
         self.ctm = _page_ctm(rotation, (left, bottom, right, top))
         self.number = number
         self.doctop = doctop
-        self.result.objects["char"] = self._chars(handle)
+        self.descents = descents
         # out-parameters for pdfium, allocated once a page
         self._ints = (ctypes.c_int(), ctypes.c_int())
         self._uints = tuple(ctypes.c_uint() for _ in range(4))
@@ -160,7 +254,9 @@ class _Page:
         self.rects: list[dict] = []
         self.lines: list[dict] = []
         self.curves: list[dict] = []
+        self.text_order: dict[int, int] = {}  # text object → its place in the content stream
         self._walk(handle, None)
+        self.result.objects["char"] = self._chars(handle)
         for kind, objs in (("rect", self.rects), ("line", self.lines), ("curve", self.curves)):
             if objs:
                 self.result.objects[kind] = objs
@@ -189,10 +285,13 @@ class _Page:
         tp = ctypes.cast(textpage, ctypes.c_void_p).value
         ox, oy = ctypes.c_double(), ctypes.c_double()
         pox, poy = ctypes.addressof(ox), ctypes.addressof(oy)
-        objects: dict[int, tuple] = {}  # text object → (font, size, linear matrix, descent)
+        objects: dict[int, _TextObject] = {}
         widths: dict[tuple[int, int], float] = {}
         descents: dict[int, float] = {}
         chars: list[dict] = []
+        order: list[int] = []  # each character's text object's place in the content stream
+        ca, cb, cc, cd, ce, cf = self.ctm
+        shift_x, shift_y = ce + self.mb_x0, self.height + self.mb_top - cf
         for i in range(count):
             if _is_generated(tp, i):
                 continue
@@ -205,21 +304,74 @@ class _Page:
                 if not obj:
                     raise Unsupported("a character without a text object")
                 info = objects[obj] = self._text_object(textpage, i, obj, descents)
-            font, size, (a, b, c, d), descent = info
-            key = (font, code)
+            key = (info.font, code)
             width = widths.get(key)
             if width is None:
                 w = ctypes.c_float()
                 if not raw.FPDFFont_GetGlyphWidth(
-                    ctypes.cast(font, raw.FPDF_FONT), code, 1000.0, ctypes.byref(w)
+                    ctypes.cast(info.font, raw.FPDF_FONT), code, 1000.0, ctypes.byref(w)
                 ):
                     raise Unsupported("no glyph width")
                 width = widths[key] = w.value / 1000
             _char_origin(tp, i, pox, poy)
-            chars.append(self._char(chr(code), ox.value, oy.value, size, a, b, c, d, width, descent))
+            x, y = ox.value, oy.value
+            # the origin in pdfplumber's space (self._point, written out)
+            px, py = ca * x + cc * y + shift_x, shift_y - (cb * x + cd * y)
+            size = info.size
+            # the box pdfminer gives (LTChar), in text space from the origin
+            if width >= 0:  # horizontal writing: advance to the right, descent below the baseline
+                bx0, by0, bx1, by1 = 0.0, info.descent * size, width * size, info.descent * size + size
+            else:  # vertical writing (CID font, 「-V」 CMap): pdfium's origin is the box's lower left
+                bx0, by0, bx1, by1 = 0.0, 0.0, size, -width * size
+            a, b, c, d = info.matrix
+            if b == 0 and c == 0:  # the four corners below, two of each coordinate equal
+                xa, xb = px + a * bx0, px + a * bx1
+                ya, yb = py - d * by0, py - d * by1
+            else:
+                xs = [px + a * bx + c * by for bx, by in ((bx0, by0), (bx0, by1), (bx1, by0), (bx1, by1))]
+                ys = [py - (b * bx + d * by) for bx, by in ((bx0, by0), (bx0, by1), (bx1, by0), (bx1, by1))]
+                xa, xb, ya, yb = min(xs), max(xs), min(ys), max(ys)
+            x0, x1 = (xa, xb) if xa <= xb else (xb, xa)
+            top, bottom = (ya, yb) if ya <= yb else (yb, ya)
+            order.append(info.order)
+            chars.append(
+                {
+                    "text": chr(code),
+                    "x0": x0,
+                    "x1": x1,
+                    "top": top,
+                    "bottom": bottom,
+                    "size": (x1 - x0) if width < 0 else (bottom - top),
+                    "upright": info.upright,
+                }
+            )
+        self._check_left_out(textpage, objects)
+        if any(a > b for a, b in itertools.pairwise(order)):
+            # pdfium puts some text objects where it sees them on the line (LibreOffice draws
+            # 「“」 in another font after the line); pdfminer keeps the content stream's order
+            chars = [c for _, c in sorted(zip(order, chars, strict=True), key=itemgetter(0))]
         return chars
 
-    def _text_object(self, textpage, index: int, address: int, descents: dict[int, float]) -> tuple:
+    def _check_left_out(self, textpage, used: dict) -> None:
+        """pdfium leaves out a text object that repeats the one before it at the same place
+        (a bold faked by drawing twice); pdfminer keeps both. Any text object with text that
+        gave no character is therefore something this module does not model."""
+        for obj in self.text_order:
+            if obj in used:
+                continue
+            n = raw.FPDFTextObj_GetText(ctypes.cast(obj, raw.FPDF_PAGEOBJECT), textpage, None, 0)
+            if n > 2:  # more than the UTF-16 terminator
+                buffer = ctypes.create_string_buffer(n)
+                raw.FPDFTextObj_GetText(
+                    ctypes.cast(obj, raw.FPDF_PAGEOBJECT),
+                    textpage,
+                    ctypes.cast(buffer, ctypes.POINTER(ctypes.c_ushort)),
+                    n,
+                )
+                if buffer.raw[: n - 2].decode("utf-16-le", "replace").strip():
+                    raise Unsupported("a text object pdfium left out")
+
+    def _text_object(self, textpage, index: int, address: int, descents: dict[int, float]) -> _TextObject:
         obj = ctypes.cast(address, raw.FPDF_PAGEOBJECT)
         font = ctypes.cast(raw.FPDFTextObj_GetFont(obj), ctypes.c_void_p).value
         if not font:
@@ -233,47 +385,22 @@ class _Page:
         # text space → user space → pdfminer's page space: only the linear part is kept, the
         # origin comes per character
         a, b, c, d, _, _ = _mult((m.a, m.b, m.c, m.d, 0, 0), (*self.ctm[:4], 0, 0))
+        upright = a * d > 0 and b * c <= 0  # pdfminer's test (LTChar)
+        if not upright and not (a == 0 and d == 0):
+            raise Unsupported("slanted or mirrored text")
         descent = descents.get(font)
         if descent is None:
-            value = ctypes.c_float()
-            if not raw.FPDFFont_GetDescent(ctypes.cast(font, raw.FPDF_FONT), 1000.0, ctypes.byref(value)):
-                raise Unsupported("no font descent")
-            descent = descents[font] = -abs(value.value) / 1000  # pdfminer: always negative
-        return font, size.value, (a, b, c, d), descent
-
-    def _char(
-        self, text: str, ox: float, oy: float, size: float, a, b, c, d, width: float, descent: float
-    ) -> dict:
-        # the box pdfminer gives (LTChar): in text space, then through the character's matrix
-        if width >= 0:  # horizontal writing: advance to the right, descent below the baseline
-            box = (0.0, descent * size, width * size, descent * size + size)
-        else:
-            # vertical writing (CID font, 「-V」 CMap): pdfium's origin is the box's lower left
-            box = (0.0, 0.0, size, -width * size)
-        px, py = self._point(ox, oy)  # the origin, already in pdfplumber's space (y down)
-        xs, ys = [], []
-        for bx, by in ((box[0], box[1]), (box[0], box[3]), (box[2], box[1]), (box[2], box[3])):
-            xs.append(px + a * bx + c * by)
-            ys.append(py - (b * bx + d * by))
-        x0, x1 = min(xs), max(xs)
-        top, bottom = min(ys), max(ys)
-        upright = a * d > 0 and b * c <= 0
-        if not upright and not (a == 0 and d == 0):
-            raise Unsupported("slanted text")
-        return {
-            "object_type": "char",
-            "page_number": self.number,
-            "text": text,
-            "x0": x0,
-            "x1": x1,
-            "top": top,
-            "bottom": bottom,
-            "doctop": self.doctop + top,
-            "width": x1 - x0,
-            "height": bottom - top,
-            "size": (x1 - x0) if width < 0 else (bottom - top),
-            "upright": upright,
-        }
+            buffer = ctypes.create_string_buffer(256)
+            raw.FPDFFont_GetBaseFontName(ctypes.cast(font, raw.FPDF_FONT), buffer, 256)
+            name = _SUBSET.sub("", buffer.value.decode("utf-8", "replace"))
+            values = self.descents.get(name, set())
+            if len(values) != 1:  # not found, or two fonts of that name that differ
+                raise Unsupported(f"the descent of font {name!r}")
+            descent = descents[font] = next(iter(values))
+        place = self.text_order.get(address)
+        if place is None:
+            raise Unsupported("a text object not among the page's objects")
+        return _TextObject(font, size.value, (a, b, c, d), descent, upright, place)
 
     # -------------------------------------------------------------- paths
 
@@ -291,6 +418,9 @@ class _Page:
         for i in range(count):
             obj = get(parent, i)
             kind = _obj_type(obj)
+            if kind == _TEXT:
+                self.text_order[obj] = len(self.text_order)
+                continue
             if kind != _PATH and kind != _FORM:
                 continue
             if not _obj_matrix(obj, pm):
