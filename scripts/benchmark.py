@@ -394,10 +394,18 @@ def stage_times(corpus: Path) -> dict:
     from xxgk.pipeline import discover
 
     files = discover(corpus)
-    t = {}
+    t: dict = {}
+    by_format: dict[str, list] = {}  # suffix → [files, seconds to read]
     start = time.perf_counter()
-    docs = [(read(p, p.name), hashlib.sha256(p.read_bytes()).hexdigest(), p.name) for p in files]
+    docs = []
+    for p in files:
+        one = time.perf_counter()
+        docs.append((read(p, p.name), hashlib.sha256(p.read_bytes()).hexdigest(), p.name))
+        f = by_format.setdefault(p.suffix.lstrip("."), [0, 0.0])
+        f[0] += 1
+        f[1] += time.perf_counter() - one
     t["read"] = time.perf_counter() - start
+    t["read_by_format"] = by_format
     start = time.perf_counter()
     reports = [parse_document(d, sha, name) for d, sha, name in docs]
     t["parse"] = time.perf_counter() - start
@@ -448,6 +456,9 @@ def bench(n: int, work: Path, args) -> dict:
     return row
 
 
+STEPS = {"unchanged": "unchanged", "add": "+1 report", "edit": "1 edited"}
+
+
 def incremental(n: int, corpus: Path, out: Path, args, full: dict) -> dict:
     """The same build again unchanged, with one new report, with one report edited."""
     mix = None if args.mix is None else gen.parse_mix(args.mix)
@@ -456,7 +467,7 @@ def incremental(n: int, corpus: Path, out: Path, args, full: dict) -> dict:
     steps: dict = {"full": full}
     before = snapshot(*folders)
     previous = full
-    for step in ("unchanged", "+1 report", "1 edited"):
+    for step in args.incremental:
         change: dict = {}
         if step == "+1 report":
             change = gen.add_report(corpus, n, args.seed, mix, args.variants)
@@ -478,8 +489,10 @@ def incremental(n: int, corpus: Path, out: Path, args, full: dict) -> dict:
         steps[step] = r
         before, previous = after, r
     if not args.keep_changes:  # the corpus as generated again (--reuse-corpus)
-        (corpus / steps["+1 report"]["added"]["file"]).unlink()
-        gen.edit_report(corpus, n, args.seed, mix, args.variants, restore=True)
+        if "+1 report" in steps:
+            (corpus / steps["+1 report"]["added"]["file"]).unlink()
+        if "1 edited" in steps:
+            gen.edit_report(corpus, n, args.seed, mix, args.variants, restore=True)
     return steps
 
 
@@ -582,17 +595,25 @@ def print_size(row: dict) -> None:
                 f"\nThe parser's code changed before: {', '.join(changed)} (the parse cache's fingerprint "
                 "differs from the build before), so those builds read every file again: run again."
             )
-        added, edited = inc["+1 report"]["added"], inc["1 edited"]["edited"]
-        print(
-            f"\n+1 report: {added['file']} ({added['fmt']}), published +{added['published']}; "
-            f"edited: {edited['file']} ({edited['fmt']}), 总计 received now {edited['received']}, "
-            f"in the package {edited['in_package']} ({'ok' if edited['ok'] else 'WRONG'})."
-        )
+        if "+1 report" in inc:
+            added = inc["+1 report"]["added"]
+            print(f"\n+1 report: {added['file']} ({added['fmt']}), published +{added['published']}.")
+        if "1 edited" in inc:
+            edited = inc["1 edited"]["edited"]
+            print(
+                f"\nedited: {edited['file']} ({edited['fmt']}), 总计 received now {edited['received']}, "
+                f"in the package {edited['in_package']} ({'ok' if edited['ok'] else 'WRONG'})."
+            )
     sys.stdout.flush()
 
 
+def _read_format(row: dict, suffix: str) -> str:
+    files, secs = row.get("stages", {}).get("read_by_format", {}).get(suffix, (0, 0))
+    return f"{files:,}, {1000 * secs / files:.0f} ms" if files else "–"
+
+
 def _again(row: dict, step: str) -> str:
-    if "incremental" not in row:
+    if step not in row.get("incremental", {}):
         return "–"
     secs = row["incremental"][step]["seconds"]
     return f"{secs:.1f} s ({secs / row['full']['seconds']:.0%})"
@@ -608,11 +629,15 @@ def print_summary(rows: dict[int, dict]) -> None:
         print(f"| {label} | " + " | ".join(cell(rows[n]) for n in sizes) + " |")
 
     if any("stages" in r for r in rows.values()):
+        formats = {f for r in rows.values() for f in r.get("stages", {}).get("read_by_format", {})}
         for s in ("read", "parse", "check"):
             line(
                 f"{s} (1 process, all in memory)",
                 lambda r, s=s: f"{r['stages'][s]:.1f} s" if "stages" in r else "–",
             )
+            if s == "read":
+                for f in sorted(formats):
+                    line(f"– {f} (files, ms per file)", lambda r, f=f: _read_format(r, f))
     for s in ("read+parse+check", "select", "package", "aggregate", "validate", "site"):
         line(s, lambda r, s=s: f"{r['full']['timings'].get(s, 0):.1f} s")
     workers = os.cpu_count()
@@ -633,7 +658,7 @@ def print_summary(rows: dict[int, dict]) -> None:
         "skipped files / cells wrong", lambda r: f"{r['full']['skipped']:,} / {r['verify']['cells_wrong']:,}"
     )
     if any("incremental" in r for r in rows.values()):
-        for step in ("unchanged", "+1 report", "1 edited"):
+        for step in STEPS.values():
             line(f"build again: {step}", lambda r, step=step: _again(r, step))
 
 
@@ -701,7 +726,7 @@ def machine() -> dict:
         "memory_gb": round(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 1024**3, 1),
         "python": sys.version.split()[0],
         "xxgk": str(Path(__import__("xxgk").__file__).parent),
-        "commit": git("rev-parse", "--short", "HEAD"),
+        "checkout_commit": git("rev-parse", "--short", "HEAD"),
         "uncommitted_src_files": len(git("status", "--porcelain", "src").splitlines()),
         "date": time.strftime("%Y-%m-%d %H:%M"),
     }
@@ -729,7 +754,15 @@ def main() -> None:
         help="share of reports with a real-world variation (default 0.05 with --mix, 0 without)",
     )
     ap.add_argument("--seed", type=int, default=1)
-    ap.add_argument("--incremental", action="store_true", help="then build unchanged, +1 report, 1 edited")
+    ap.add_argument(
+        "--incremental",
+        nargs="?",
+        const=",".join(STEPS),
+        default=None,
+        metavar="unchanged,add,edit",
+        help="after the full build, build again: unchanged, with one new report, with one report edited "
+        "(--incremental alone: all three)",
+    )
     ap.add_argument(
         "--stages",
         action=argparse.BooleanOptionalAction,
@@ -766,6 +799,10 @@ def main() -> None:
             raise SystemExit(f"--src: no xxgk package in {src}")
         sys.path.insert(0, src)
         os.environ["PYTHONPATH"] = os.pathsep.join(x for x in (src, os.environ.get("PYTHONPATH")) if x)
+    try:
+        args.incremental = [STEPS[s.strip()] for s in args.incremental.split(",")] if args.incremental else []
+    except KeyError as e:
+        raise SystemExit(f"--incremental: unknown step {e} (one of {', '.join(STEPS)})") from None
     if args.variants is None:
         args.variants = 0.05 if args.mix is not None else 0.0
     work = args.keep or Path(tempfile.mkdtemp(prefix="xxgk-bench-"))
