@@ -124,16 +124,18 @@ def gate_package(path: Path | str) -> GateReport:
     tables: dict[str, Table | Fallback] = {}
     referenced: dict[str, set[str]] = {}
     for res in package.resources:
-        for fk in res.schema.foreign_keys if res.schema else []:
+        schema = getattr(res, "schema", None)
+        for fk in schema.foreign_keys if schema else []:
             ref = fk.get("reference", {})
             referenced.setdefault(ref.get("resource") or res.name, set()).update(ref.get("fields", []))
     for i, res in enumerate(package.resources):
         try:
             keep = referenced.get(res.name, set())
-            if res.schema:
-                keep = keep | set(res.schema.primary_key)
-                keep |= {n for fk in res.schema.foreign_keys for n in fk.get("fields", [])}
-                keep |= {f.name for f in res.schema.fields if f.constraints.get("unique")}
+            schema = getattr(res, "schema", None)
+            if schema:
+                keep = keep | set(schema.primary_key)
+                keep |= {n for fk in schema.foreign_keys for n in fk.get("fields", [])}
+                keep |= {f.name for f in schema.fields if f.constraints.get("unique")}
             tables[res.name] = _load(con, res, i, keep)
         except Fallback as exc:
             tables[res.name] = exc
