@@ -234,6 +234,7 @@ SITE_KINDS = (
     "DuckDB-WASM (SQL page, fixed)",
     "search index",
     "downloads (parquet, duckdb, zip)",
+    "package copy (site/datapackage/)",
     "other",
     "originals copied",
 )
@@ -244,6 +245,8 @@ def site_kind(rel: tuple[str, ...]) -> str:
     suffix = Path(name).suffix.lower()
     if rel[0] in ("search", "pagefind"):  # MkDocs' lunr index, or Pagefind's files
         return "search index"
+    if rel[0] == "datapackage" and len(rel) > 1:
+        return "package copy (site/datapackage/)"
     # an original: agencies/<agency id>/<agency id>-<year>.<suffix> (site/agency_pages.py)
     if rel[0] == "agencies" and len(rel) == 3 and re.fullmatch(re.escape(rel[1]) + r"-\d{4}(\.\w+)?", name):
         return "originals copied"
