@@ -15,6 +15,7 @@ from conftest import REPORTS, ROOT, SEEDS
 from xxgk.cli import main
 from xxgk.package.validate import validate_package
 from xxgk.pipeline import build
+from xxgk.site.incremental import Output
 
 BAD = {
     "empty.txt": b"",
@@ -372,9 +373,14 @@ def test_data_page_downloads_workbook_parquet_duckdb_zip_and_json_ld(built):
 
     out, _ = built
     dl = out / "site" / "downloads"
-    with zipfile.ZipFile(dl / "xxgk.xlsx") as book:
+    # a workbook per province (here 湖北省 only) and the country's summaries and files
+    assert sorted(p.name for p in (dl / "xlsx").iterdir()) == ["xxgk-hubei.xlsx", "xxgk-quanguo.xlsx"]
+    with zipfile.ZipFile(dl / "xlsx" / "xxgk-hubei.xlsx") as book:
         sheets = re.findall(r'<sheet name="([^"]+)"', book.read("xl/workbook.xml").decode())
-    assert sheets[0] == "说明" and {"agencies", "applications", "checks", "year_summary"} <= set(sheets)
+    assert sheets[0] == "说明" and {"agencies", "applications", "checks", "region_year_summary"} <= set(sheets)
+    with zipfile.ZipFile(dl / "xlsx" / "xxgk-quanguo.xlsx") as book:
+        sheets = re.findall(r'<sheet name="([^"]+)"', book.read("xl/workbook.xml").decode())
+    assert sheets == ["说明", "year_summary", "source_files"]
     with zipfile.ZipFile(dl / "xxgk-datapackage.zip") as z:
         names = z.namelist()
         assert "README.txt" in names and "datapackage.json" in names and "data/applications.csv" in names
@@ -387,7 +393,8 @@ def test_data_page_downloads_workbook_parquet_duckdb_zip_and_json_ld(built):
     page = (out / "site" / "data" / "index.html").read_text("utf-8")
     ld = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', page, re.S).group(1))
     assert ld["@type"] == "Dataset" and ld["license"].startswith("https://creativecommons.org/")
-    for link in ("../downloads/xxgk.xlsx", "../downloads/xxgk-datapackage.zip", "../downloads/xxgk.duckdb"):
+    links = ("../downloads/xlsx/xxgk-hubei.xlsx", "../downloads/xlsx/xxgk-quanguo.xlsx")
+    for link in (*links, "../downloads/xxgk-datapackage.zip", "../downloads/xxgk.duckdb"):
         assert link in page
     assert "../datapackage/data/applications.csv.gz" in page
 
@@ -455,7 +462,7 @@ def test_sitemap_lists_every_page_when_the_site_url_is_known(tmp_path, monkeypat
     # Past the protocol's 50,000 URLs a file, sitemap.xml becomes an index of several files.
     monkeypatch.setattr(sitemap, "SITEMAP_LIMIT", 7)
     sitemap.write_sitemaps(
-        out,
+        Output(out),
         "https://example.org/xxgk/",
         [loc[len("https://example.org/xxgk/") :] for loc in locs],
         "2025-01-13",

@@ -1,14 +1,19 @@
 """The whole job: reports/ → validated data package → DuckDB aggregates → site.
 
-Outputs are built in OUT/build/ and moved into place only when every stage has succeeded,
-so a failed build leaves the previous datapackage/ and site/ as they were. Each file's
-reading is kept in the parse cache (cache.py, OUT/build/cache/), so a build reads only new
-and changed files; `parse_all` fills the cache with one shard of the files, so that N
-machines can share the reading and one build then reads nothing.
+The package is written in OUT/build/ and checked (validation, --strict, --fail-on-unreadable)
+before anything is written to datapackage/ or site/: a build that fails a check leaves them as
+they were. Then both are written in place, a file replaced (atomically, by rename) only when its
+bytes change, and the site's work is skipped for every unit whose inputs did not change
+(site/incremental.py): an unchanged file keeps its mtime, so a deploy uploads only what changed.
+A build that dies while writing (a crash, a full disk) leaves each file old or new, never half
+written, and no site manifest, so the next build redoes all the site's work. Each file's reading
+is kept in the parse cache (cache.py, OUT/build/cache/), so a build reads only new and changed
+files; `parse_all` fills the cache with one shard of the files, so that N machines can share the
+reading and one build then reads nothing.
 
 Stages, each a function that returns a value: `read_reports` (files → outcomes), `select`
 (outcomes → agencies and the reports published), `write_package`, `validate_package`,
-`build_site`; `build` runs them and swaps the outputs into place.
+`build_site`; `build` runs them and writes the outputs in place.
 """
 
 from __future__ import annotations
@@ -72,6 +77,8 @@ class BuildResult:
     parsed: int = 0  # files read and parsed by this build
     from_cache: int = 0  # files whose result was taken from the parse cache
     cache_pruned: int = 0  # cache entries no file of this build used, deleted
+    written: dict[str, int] = field(default_factory=dict)  # files written or removed, per folder
+    units_kept: int = 0  # units of the site whose work was skipped (inputs unchanged)
 
     @property
     def ok(self) -> bool:
@@ -317,16 +324,8 @@ def build(
     result.timings["validate"] = time.perf_counter() - t
     if result.validation:
         result.failed = "数据包未通过 Frictionless 校验"
+        shutil.rmtree(staging, ignore_errors=True)
         return result
-
-    if site:
-        from .site import build_site
-
-        t = time.perf_counter()
-        build_site(
-            pkg, pub.agencies, pub.published, staging / "site", out_dir, reports_dir, site_url=site_url
-        )
-        result.timings["site"] = time.perf_counter() - t
 
     if strict and (result.skipped or result.errors):
         result.failed = f"--strict：{len(result.skipped)} 个文件无法发布，{result.errors} 条 error 级检查结果"
@@ -338,10 +337,27 @@ def build(
         shutil.rmtree(staging, ignore_errors=True)
         return result
 
-    _swap(pkg, final_pkg)
-    if site:
-        _swap(staging / "site", out_dir / "site")
+    # Every check has passed: from here the outputs are written in place, file by file, only
+    # where their bytes change (site/incremental.py).
+    from .site.incremental import Output
+
+    t = time.perf_counter()
+    package_out = Output(final_pkg)
+    package_out.sync(pkg)
+    package_out.finish()
     shutil.rmtree(staging, ignore_errors=True)
+    result.written["datapackage"] = len(package_out.written) + len(package_out.removed)
+    result.timings["publish"] = time.perf_counter() - t
+    if site:
+        from .site import build_site
+
+        t = time.perf_counter()
+        site_out = build_site(
+            final_pkg, pub.agencies, pub.published, out_dir / "site", out_dir, reports_dir, site_url=site_url
+        )
+        result.timings["site"] = time.perf_counter() - t
+        result.written["site"] = len(site_out.written) + len(site_out.removed)
+        result.units_kept = site_out.kept_units
     result.timings["total"] = time.perf_counter() - t0
     return result
 
@@ -374,13 +390,3 @@ def parse_all(
     result.skipped = [(o.source_file, o.reason) for o in outcomes if o.reason]
     result.stored = sum(not o.cached and not o.transient and o.sha256 is not None for o in outcomes)
     return result
-
-
-def _swap(new: Path, final: Path) -> None:
-    """Replace `final` by `new` with renames, so readers never see a half-written folder."""
-    old = final.with_name(final.name + ".old")
-    shutil.rmtree(old, ignore_errors=True)
-    if final.exists():
-        final.rename(old)
-    new.rename(final)
-    shutil.rmtree(old, ignore_errors=True)

@@ -19,14 +19,24 @@ from markupsafe import Markup
 
 from ..formats import catalogue
 from ..package.identity import Agency
-from ..package.schemas import duckdb_columns, package_meta
+from ..package.schemas import duckdb_columns, package_meta, resource_names
 from ..package.writer import report_id
 from ..parse.report import Report
 from .agency_pages import agency_region, to_int, write_agency_pages
 from .charts import home_charts
 from .compare_pages import region_slug, write_region_and_year_pages
-from .downloads import FILES, citation, json_ld, make_downloads, site_package, write_workbook
-from .search import write_index
+from .downloads import (
+    FILES,
+    NATION,
+    citation,
+    json_ld,
+    make_downloads,
+    site_package,
+    workbook_file,
+    write_workbooks,
+)
+from .incremental import Output, code_fingerprint, digest, put, tree_digest
+from .search import BUNDLE, write_index
 from .shell import BODY_TOKEN, SHELL, TITLE_TOKEN, Shell, compact_pages
 from .sitemap import mkdocs_pages, write_sitemaps
 from .templating import HERE, template_env
@@ -40,7 +50,15 @@ def build_site(
     out_dir: Path,
     reports_dir: Path,
     site_url: str | None = None,
-) -> None:
+) -> Output:
+    """Write the site into `site_dir` in place, only the files whose bytes change, skipping the
+    work of every unit whose inputs did not change (site/incremental.py). Returns the Output,
+    which says what was written, kept and removed."""
+    work = out_dir / "build" / "site-work"  # MkDocs', the downloads' and Pagefind's own output
+    shutil.rmtree(work, ignore_errors=True)
+    work.mkdir(parents=True)
+    out = Output(site_dir, out_dir / "build" / "site-manifest.json")
+    code = code_fingerprint()
     # Kept after the build: the repository's mkdocs.yml previews it with `mkdocs serve`.
     docs = out_dir / "build" / "docs"
     shutil.rmtree(docs, ignore_errors=True)
@@ -50,25 +68,84 @@ def build_site(
     rollups = pl.read_csv(pkg / "data" / "region_year_summary.csv", infer_schema_length=0).to_dicts()
     for row in rollups:
         row["slug"] = region_slug(row["region"])
-    # Excel files are the slowest part of the site (xlsxwriter is pure Python): the data workbook
-    # and the agencies' workbooks are written by two more processes while this one writes the
-    # pages ("spawn": polars' threads make a forked child unsafe).
-    workbook_part = docs.parent / f"{FILES['xlsx']}.part"
+    package_digest = tree_digest(pkg)
+    # Excel files are the slowest part of the site (xlsxwriter is pure Python): the workbooks are
+    # written by two more processes while this one writes the pages ("spawn": polars' threads
+    # make a forked child unsafe).
     with ProcessPoolExecutor(2, mp_context=multiprocessing.get_context("spawn")) as pool:
-        workbook = pool.submit(write_workbook, pkg, workbook_part)
+        workbooks = pool.submit(write_workbooks, pkg, site_dir, code, out.intact_digests("xlsx:"))
+        out.sync(HERE / "assets", "assets/", unit=None)
+        if not out.fresh("datapackage", digest(code, package_digest)):
+            site_package(pkg, work / "datapackage")
+            out.sync(work / "datapackage", "datapackage/", unit="datapackage")
+        if not out.fresh("downloads", digest(code, package_digest)):
+            make_downloads(pkg, work / "downloads")
+            out.sync(work / "downloads", "downloads/", unit="downloads")
         write_pages(pkg, agencies, published, docs, summary, rollups)
-        run_mkdocs(docs, site_dir, site_url)
-        compact_pages(site_dir)
-        shell = Shell(site_dir)
+        shell = Shell(_mkdocs_pages(docs, out, work, site_url, code), out)
         agency_workbooks = write_agency_pages(agencies, published, shell, reports_dir, summary, pool)
         write_region_and_year_pages(pkg, shell, summaries, rollups)
-        write_index(site_dir)  # after every page is written
         for done in agency_workbooks:
-            done.result()
-        os.replace(workbook.result(), site_dir / "downloads" / FILES["xlsx"])
-    if site_url:
-        created = json.loads((pkg / "datapackage.json").read_text("utf-8"))["created"]
-        write_sitemaps(site_dir, site_url, mkdocs_pages(docs) + shell.locations, created[:10])
+            for unit, rel, written in done.result():
+                out.claim(rel, unit, written)
+        for unit, unit_digest, files in workbooks.result():
+            out.record(unit, unit_digest, files)
+    # Ours, not MkDocs' (whose .gz holds the build's time and path); empty without an address.
+    created = json.loads((pkg / "datapackage.json").read_text("utf-8"))["created"]
+    locations = mkdocs_pages(docs) + shell.locations if site_url else []
+    write_sitemaps(out, site_url or "", locations, created[:10])
+    _search(out, work)
+    out.finish()
+    shutil.rmtree(work, ignore_errors=True)
+    return out
+
+
+def _mkdocs_pages(docs: Path, out: Output, work: Path, site_url: str | None, code: str) -> str:
+    """The pages MkDocs builds (home, lists, data, SQL, method, 404) and the theme's files, written
+    into the site; returns the shell page. Skipped when its Markdown, the code and the address are
+    those of the last build: the shell is then the one kept in OUT/build/."""
+    kept_shell = out.manifest.with_name("site-shell.html") if out.manifest else None
+    unit_digest = digest(code, tree_digest(docs), site_url)
+    if kept_shell is not None and kept_shell.exists() and out.fresh("mkdocs", unit_digest):
+        return kept_shell.read_text("utf-8")
+    out.start("mkdocs", unit_digest)
+    built = work / "mkdocs"
+    run_mkdocs(docs, built, site_url)
+    compact_pages(built)
+    shell_page = built / "agencies" / SHELL / "index.html"
+    page = shell_page.read_text("utf-8")
+    # The package's copy, the downloads and our assets are written by their own units: MkDocs
+    # saw empty stand-ins for its link check.
+    skip = {p.relative_to(built).as_posix() for p in built.rglob("*") if p.is_file() and _stand_in(p, built)}
+    skip |= {shell_page.relative_to(built).as_posix(), "sitemap.xml", "sitemap.xml.gz"}
+    out.sync(built, "", unit="mkdocs", skip=skip)
+    if kept_shell is not None:
+        put(kept_shell, page.encode("utf-8"))
+    return page
+
+
+STAND_INS = ("datapackage/", "downloads/")
+
+
+def _stand_in(path: Path, root: Path) -> bool:
+    return path.relative_to(root).as_posix().startswith(STAND_INS)
+
+
+def _search(out: Output, work: Path) -> None:
+    """Pagefind over every page, unless no page was written or removed since the last index."""
+    pages = sorted(rel for rel in out.produced if rel.endswith("index.html"))
+    stats = [(rel, *_stat(out.root / rel)) for rel in pages]
+    if out.fresh("search", digest(code_fingerprint(), stats)):
+        out.prune()  # before an index is made from the folder: no page that is gone
+        return
+    out.prune()
+    write_index(out.root, work / "pagefind")
+    out.sync(work / "pagefind", f"{BUNDLE}/", unit="search")
+
+
+def _stat(path: Path) -> tuple[int, int]:
+    st = path.stat()
+    return st.st_size, st.st_mtime_ns
 
 
 AGENCY_LIST_ROWS = 20_000  # about 3 MB of list; national scale is ~100,000 agencies
@@ -106,9 +183,18 @@ def write_pages(
     data = pkg / "data"
     years = pl.read_csv(data / "year_summary.csv").to_dicts()
     docs.mkdir(parents=True)
-    shutil.copytree(HERE / "assets", docs / "assets")
-    site_package(pkg, docs / "datapackage")  # the CSVs gzip-compressed; the ZIP has them as they are
-    make_downloads(pkg, docs / "downloads")  # before MkDocs, which checks and rewrites links to them
+    # Empty stand-ins for the files the data page links to, which MkDocs checks and rewrites: the
+    # package's copy and the downloads are written into the site by their own units.
+    stand_ins = ["datapackage/datapackage.json", f"downloads/{FILES['zip']}", f"downloads/{FILES['duckdb']}"]
+    for name in resource_names():
+        if (data / f"{name}.csv").exists():
+            stand_ins += [f"datapackage/data/{name}.csv.gz", f"downloads/parquet/{name}.parquet"]
+    provinces_named = sorted({a.province or "未知" for a in agencies})
+    workbooks = [{"name": "全国（历年汇总、每个文件的处理结果）", "file": workbook_file(NATION)}]
+    workbooks += [{"name": name, "file": workbook_file(region_slug(name))} for name in provinces_named]
+    for rel in stand_ins + [w["file"] for w in workbooks]:
+        (docs / rel).parent.mkdir(parents=True, exist_ok=True)
+        (docs / rel).write_bytes(b"")
 
     def page(path: str, template: str, **ctx) -> None:
         target = docs / path
@@ -200,6 +286,7 @@ def write_pages(
         created=descriptor["created"],
         resources=resources_view,
         files=FILES,
+        workbooks=workbooks,
         cite=citation(),
         json_ld=Markup(json_ld(descriptor["created"])),
     )

@@ -6,8 +6,8 @@ from __future__ import annotations
 import csv
 import html
 import io
-import shutil
 from concurrent.futures import Executor, Future
+from datetime import datetime
 from pathlib import Path
 
 import xlsxwriter
@@ -15,12 +15,13 @@ from markupsafe import Markup
 
 from ..formats import catalogue
 from ..package.identity import Agency
-from ..package.writer import report_id
+from ..package.writer import created, report_id
 from ..parse.normalize import CellStatus, CellValue
 from ..parse.report import Report
 from ..parse.tables import proceeding_label, row_labels
 from .charts import agency_charts, summary_card
 from .compare_pages import home_region, region_slug
+from .incremental import code_fingerprint, digest, put
 from .shell import Shell
 from .templating import plain_number, template_env
 
@@ -35,28 +36,34 @@ def write_agency_pages(
 ) -> list[Future]:
     """Every agency page from one Jinja2 template in one pass (about a millisecond a page, where
     MkDocs takes about a hundred), with its downloads; the workbooks are sent to `pool`, and the
-    returned futures say when they are written."""
+    returned futures give (unit, file, written) for each. An agency whose inputs did not change
+    since the last build (`agency_digest`) is skipped: its files are kept as they are."""
     cat = catalogue()
     rule_titles = {code: r.title for code, r in cat.rules.items()}
     template = template_env().get_template("agency.html.j2")
+    out = shell.out
+    code = code_fingerprint()
     workbooks: list[Future] = []
-    batch: list[tuple[Agency, list[Report], Path]] = []
+    batch: list[tuple[Agency, list[Report], Path, str]] = []
     for a in agencies:
         chosen = published[a.agency_id]
-        folder = shell.site_dir / "agencies" / a.agency_id
-        folder.mkdir(parents=True, exist_ok=True)
+        location = f"agencies/{a.agency_id}/"
         ids = {r.year: report_id(a, r) for r in chosen}
         by_year = {r.year: summary.get(ids[r.year], {}) for r in chosen}
+        unit = f"agency:{a.agency_id}"
+        if out.fresh(unit, agency_digest(a, chosen, by_year, shell.digest, code)):
+            shell.locations.append(location)
+            continue
         year_views = []
         for r in sorted(chosen, key=lambda r: -r.year):
             source = reports_dir / r.source_file
             source_name = f"{ids[r.year]}{source.suffix or '.txt'}"
             if source.exists():
-                shutil.copyfile(source, folder / source_name)
+                out.copy(location + source_name, source, unit)
             year_views.append(_year_view(r, by_year[r.year], source_name))
         rows = _agency_rows(a, chosen)
-        (folder / f"{a.agency_id}.csv").write_text(_agency_csv(rows), encoding="utf-8-sig")
-        batch.append((a, chosen, folder / f"{a.agency_id}.xlsx"))
+        out.write(f"{location}{a.agency_id}.csv", _agency_csv(rows).encode("utf-8-sig"), unit)
+        batch.append((a, chosen, out.root, unit))
         if len(batch) == XLSX_BATCH:
             workbooks.append(pool.submit(_agency_workbooks, batch))
             batch = []
@@ -69,18 +76,34 @@ def write_agency_pages(
             card=summary_card(chosen, by_year),
             charts=agency_charts(chosen, by_year),
         )
-        shell.pour(f"agencies/{a.agency_id}/", a.name, body)
+        shell.pour(location, a.name, body, unit)
     if batch:
         workbooks.append(pool.submit(_agency_workbooks, batch))
     return workbooks
 
 
+def agency_digest(a: Agency, chosen: list[Report], by_year: dict[int, dict], shell: str, code: str) -> str:
+    """Everything an agency's page, CSV, workbook and copied originals are made from: the agency,
+    each published report (its file's bytes by SHA-256 and its name, which with the parser's
+    fingerprint in `code` decide the reading, as the parse cache's key does; and its findings,
+    which include those across years), its rows of report_summary, the page shell and the code."""
+    reports = [
+        [r.source_file, r.source_sha256, r.year, [list(f.__dict__.values()) for f in r.findings]]
+        for r in chosen
+    ]
+    agency = [a.agency_id, a.name, a.province, a.city, a.district, list(a.aliases)]
+    return digest(code, shell, agency, reports, [by_year[r.year] for r in chosen])
+
+
 XLSX_BATCH = 50  # agencies' workbooks per task sent to another process
 
 
-def _agency_workbooks(batch: list[tuple[Agency, list[Report], Path]]) -> None:
-    for a, reports, path in batch:
-        _agency_xlsx(a, reports, path)
+def _agency_workbooks(batch: list[tuple[Agency, list[Report], Path, str]]) -> list[tuple[str, str, bool]]:
+    done = []
+    for a, reports, site_dir, unit in batch:
+        rel = f"agencies/{a.agency_id}/{a.agency_id}.xlsx"
+        done.append((unit, rel, put(site_dir / rel, _agency_xlsx(a, reports))))
+    return done
 
 
 def agency_region(a: Agency) -> str:
@@ -347,10 +370,13 @@ def _agency_csv(rows: list[list]) -> str:
     return buf.getvalue()
 
 
-def _agency_xlsx(a: Agency, reports: list[Report], path: Path) -> None:
-    """One sheet per year, each table laid out as the national format prints it."""
+def _agency_xlsx(a: Agency, reports: list[Report]) -> bytes:
+    """One sheet per year, each table laid out as the national format prints it. Its time is the
+    agency's latest report's (`created`), so the same reports give the same bytes."""
     cat = catalogue()
-    book = xlsxwriter.Workbook(str(path), {"in_memory": True})
+    buf = io.BytesIO()
+    book = xlsxwriter.Workbook(buf, {"in_memory": True})
+    book.set_properties({"created": datetime.strptime(created(reports), "%Y-%m-%dT%H:%M:%SZ")})
     bold = book.add_format({"bold": True})
     for r in sorted(reports, key=lambda r: -r.year):
         fmt = cat.formats[r.template]
@@ -388,3 +414,4 @@ def _agency_xlsx(a: Agency, reports: list[Report], path: Path) -> None:
             sheet.write_row(row, 1, [v.value for v in r.reviews[p.code].values()])
             row += 1
     book.close()
+    return buf.getvalue()

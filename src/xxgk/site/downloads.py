@@ -1,13 +1,28 @@
-"""The data page's downloads, made from the written package: one XLSX workbook (what people
-open in Excel), Parquet files and a DuckDB database (for analysts), and a ZIP of the whole
-package with a README inside."""
+"""The data page's downloads, made from the written package: Excel workbooks (what people open
+in Excel: one per province and one for the whole country's summaries), Parquet files and a DuckDB
+database (for analysts), and a ZIP of the whole package with a README inside.
+
+Deterministic where the format allows: the ZIP's members carry the package's `created` time, a
+workbook's properties its own reports' latest date (`created`), Parquet has no time. A DuckDB
+database file differs between two writes of the same tables (its header), so it is written only
+when the package changed (site/incremental.py: the downloads' unit).
+
+Why a workbook per province rather than one of everything: an Excel sheet holds 1,048,576 rows,
+which table 三 alone passes near 40,000 reports (TOOLING.md), and xlsxwriter writes about 170,000
+cells a second (40 s at 10,000 reports): one new report would rewrite the whole workbook. Per
+province, a sheet stays far under the limit at national scale (~3,000 reports a province) and a
+new or edited report rewrites its province's workbook and the country's (summaries and files)."""
 
 from __future__ import annotations
 
 import gzip
+import hashlib
+import io
 import json
+import os
 import shutil
 import zipfile
+from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
@@ -18,7 +33,8 @@ from ..aggregate import load_resources
 from ..package.schemas import package_meta, polars_schema, resource_names, schema
 
 EXCEL_MAX_ROWS = 1_000_000  # a sheet holds 1,048,576 rows; larger resources continue on more sheets
-FILES = {"xlsx": "xxgk.xlsx", "zip": "xxgk-datapackage.zip", "duckdb": "xxgk.duckdb"}
+FILES = {"zip": "xxgk-datapackage.zip", "duckdb": "xxgk.duckdb"}
+NATION = "quanguo"  # downloads/xlsx/xxgk-quanguo.xlsx: the country's summaries and every file
 
 
 def _names(pkg: Path) -> list[str]:
@@ -26,13 +42,10 @@ def _names(pkg: Path) -> list[str]:
 
 
 def make_downloads(pkg: Path, target: Path) -> None:
-    """Everything but the workbook, which is the slowest file of the site (xlsxwriter writes about
-    170,000 cells a second): write_workbook makes it in another process, meanwhile the pages are
-    written, and it replaces the empty placeholder left here for MkDocs' link check."""
+    """Parquet, the DuckDB database and the ZIP (the workbooks: `write_workbooks`)."""
     target.mkdir(parents=True, exist_ok=True)
     names = _names(pkg)
     _duckdb_and_parquet(pkg, target, names)
-    (target / FILES["xlsx"]).write_bytes(b"")
     _zip(pkg, target / FILES["zip"])
 
 
@@ -58,9 +71,75 @@ def site_package(pkg: Path, target: Path) -> None:
     (target / "datapackage.json").write_text(text, encoding="utf-8")
 
 
-def write_workbook(pkg: Path, path: Path) -> Path:
-    _workbook(pkg, path, _names(pkg))
-    return path
+def workbook_file(slug: str) -> str:
+    return f"downloads/xlsx/xxgk-{slug}.xlsx"
+
+
+def workbook_parts(pkg: Path) -> dict[str, dict[str, pl.DataFrame]]:
+    """slug → resource → rows: each province's (its agencies, their reports and every row of
+    those, its regions' summaries) and the country's (year_summary, source_files), keyed by the
+    province's slug (weizhi for an unknown one) and NATION."""
+    from .compare_pages import region_slug
+
+    frames = {n: pl.read_csv(pkg / "data" / f"{n}.csv", schema=polars_schema(n)) for n in _names(pkg)}
+    province = pl.col("province").fill_null("未知")
+    agencies = frames["agencies"].with_columns(_province=province)
+    reports = frames["reports"].join(agencies.select("agency_id", "_province"), on="agency_id", how="left")
+    of_report = reports.select("report_id", "_province")
+    parts: dict[str, dict[str, pl.DataFrame]] = {}
+    for (name,), rows in agencies.partition_by("_province", as_dict=True, maintain_order=True).items():
+        parts[str(name)] = {"agencies": rows}
+    for res, frame in frames.items():
+        if res in ("agencies", "year_summary", "source_files"):
+            continue
+        if res == "region_year_summary":
+            keyed = frame.with_columns(_province=pl.col("region").str.split("/").list.first())
+        elif res == "reports":
+            keyed = reports
+        else:
+            keyed = frame.join(of_report, on="report_id", how="left", maintain_order="left")
+        for (name,), rows in keyed.partition_by("_province", as_dict=True, maintain_order=True).items():
+            parts.setdefault(str(name), {})[res] = rows
+    out = {
+        region_slug(name): {r: p[r].drop("_province") for r in frames if r in p} for name, p in parts.items()
+    }
+    out[NATION] = {r: frames[r] for r in ("year_summary", "source_files") if r in frames}
+    return out
+
+
+def write_workbooks(
+    pkg: Path, site_dir: Path, code: str, fresh: dict[str, str]
+) -> list[tuple[str, str, dict]]:
+    """Every workbook whose rows changed, written in place (`put`: same bytes, same file). `fresh`:
+    unit → digest of the workbooks the last build left intact; a workbook whose rows give the same
+    digest is not written again. Returns (unit, digest, {file: written}) for each."""
+    from .incremental import digest, put
+
+    done = []
+    for slug, frames in workbook_parts(pkg).items():
+        unit, rel = f"xlsx:{slug}", workbook_file(slug)
+        rows = hashlib.sha256(code.encode())
+        for name, frame in frames.items():
+            rows.update(name.encode() + b"\0" + frame.write_csv().encode())
+        unit_digest = digest(rows.hexdigest(), os.environ.get("SOURCE_DATE_EPOCH"))
+        written = False
+        if fresh.get(unit) != unit_digest:
+            written = put(site_dir / rel, _workbook(frames, _stamp(frames)))
+        done.append((unit, unit_digest, {rel: written}))
+    return done
+
+
+def _stamp(frames: dict[str, pl.DataFrame]) -> datetime:
+    """The workbook's time: its reports' latest date, as the package's `created` is the package's."""
+    if epoch := os.environ.get("SOURCE_DATE_EPOCH"):
+        return datetime.fromtimestamp(int(epoch), UTC).replace(tzinfo=None)
+    reports = frames.get("reports")
+    if reports is None or reports.is_empty():  # the country's: the end of its last year
+        years = frames.get("year_summary")
+        last = years["year"].max() if years is not None and not years.is_empty() else None
+        return datetime(int(last), 12, 31) if last is not None else datetime(2019, 1, 1)
+    day = reports.select(pl.coalesce("published_on", pl.date(pl.col("year"), 12, 31)).max()).item()
+    return datetime(day.year, day.month, day.day)
 
 
 def _duckdb_and_parquet(pkg: Path, target: Path, names: list[str]) -> None:
@@ -75,8 +154,10 @@ def _duckdb_and_parquet(pkg: Path, target: Path, names: list[str]) -> None:
     con.close()
 
 
-def _workbook(pkg: Path, path: Path, names: list[str]) -> None:
-    book = xlsxwriter.Workbook(str(path))
+def _workbook(frames: dict[str, pl.DataFrame], stamp: datetime) -> bytes:
+    buf = io.BytesIO()
+    book = xlsxwriter.Workbook(buf, {"in_memory": True})
+    book.set_properties({"created": stamp})
     about = book.add_worksheet("说明")
     bold = book.add_format({"bold": True})
     meta = package_meta()
@@ -89,20 +170,20 @@ def _workbook(pkg: Path, path: Path, names: list[str]) -> None:
     row = 3
     for col, head in enumerate(["资源", "字段", "名称", "类型", "说明"]):
         about.write(row, col, head, bold)
-    for name in names:
+    for name in frames:
         for f in schema(name)["fields"]:
             row += 1
             about.write_row(
                 row, 0, [name, f["name"], f.get("title", ""), f["type"], f.get("description", "")]
             )
-    for name in names:
-        frame = pl.read_csv(pkg / "data" / f"{name}.csv", schema=polars_schema(name))
+    for name, frame in frames.items():
         for part, start in enumerate(range(0, max(frame.height, 1), EXCEL_MAX_ROWS)):
             sheet = name[:28] if part == 0 else f"{name[:24]} ({part + 1})"
             frame.slice(start, EXCEL_MAX_ROWS).write_excel(
                 workbook=book, worksheet=sheet, autofit=frame.height < 20_000
             )
     book.close()
+    return buf.getvalue()
 
 
 README = """政府信息公开工作年度报告数据 · {title}
@@ -110,7 +191,7 @@ README = """政府信息公开工作年度报告数据 · {title}
 
 datapackage.json 描述每个文件的字段、类型与约束（Frictionless Data Package）；
 data/ 中每个资源一个 CSV 文件（UTF-8、逗号分隔、首行为字段名）。
-用 Excel 打开请使用同一网站上的 xxgk.xlsx（直接打开 UTF-8 CSV 会显示乱码）。
+用 Excel 打开请使用同一网站上各省的 Excel 工作簿（downloads/xlsx/，直接打开 UTF-8 CSV 会显示乱码）。
 
 引用：{cite}
 
@@ -136,11 +217,20 @@ def _zip(pkg: Path, path: Path) -> None:
         license_path=meta["licenses"][0]["path"],
         cite=citation(),
     )
+    stamp = datetime.strptime(desc["created"], "%Y-%m-%dT%H:%M:%SZ").timetuple()[:6]
+    stamp = max(stamp, (1980, 1, 1, 0, 0, 0))  # the earliest time a ZIP can hold
+    members = [("README.txt", readme.encode("utf-8")), ("datapackage.json", pkg / "datapackage.json")]
+    members += [(f"data/{f.name}", f) for f in sorted((pkg / "data").glob("*.csv"))]
     with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as zf:
-        zf.writestr("README.txt", readme)
-        zf.write(pkg / "datapackage.json", "datapackage.json")
-        for f in sorted((pkg / "data").glob("*.csv")):
-            zf.write(f, f"data/{f.name}")
+        for name, data in members:
+            info = zipfile.ZipInfo(name, stamp)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            if isinstance(data, bytes):
+                zf.writestr(info, data)
+            else:
+                with data.open("rb") as src, zf.open(info, "w") as dst:
+                    shutil.copyfileobj(src, dst, 1 << 20)
 
 
 def json_ld(created: str) -> str:
@@ -163,10 +253,6 @@ def json_ld(created: str) -> str:
             {"@type": "DataDownload", "encodingFormat": fmt, "contentUrl": f"../{url}"}
             for fmt, url in (
                 ("application/zip", f"downloads/{FILES['zip']}"),
-                (
-                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                    f"downloads/{FILES['xlsx']}",
-                ),
                 ("application/json", "datapackage/datapackage.json"),
             )
         ],

@@ -44,18 +44,20 @@ def pagefind_binary() -> str:
     return str(get_executable())
 
 
-def write_index(site_dir: Path) -> None:
-    """Index every page of site_dir into site_dir/pagefind/ (only index.html files: originals
-    copied beside agency pages may be HTML too, and are not the site's pages)."""
-    bundle = site_dir / BUNDLE
+def write_index(site_dir: Path, bundle: Path | None = None) -> None:
+    """Index every page of site_dir into `bundle` (default site_dir/pagefind/; the build writes it
+    elsewhere and copies only the files that changed), reading only index.html files: originals
+    copied beside agency pages may be HTML too, and are not the site's pages. Pagefind's output is
+    the same bytes for the same pages."""
+    bundle = bundle or site_dir / BUNDLE
     shutil.rmtree(bundle, ignore_errors=True)
     done = subprocess.run(
         [
             pagefind_binary(),
             "--site",
             str(site_dir),
-            "--output-subdir",
-            BUNDLE,
+            "--output-path",
+            str(bundle),
             "--glob",
             "**/index.html",
             "--force-language",

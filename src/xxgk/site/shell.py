@@ -5,10 +5,14 @@ shell was about half blank space)."""
 
 from __future__ import annotations
 
+import hashlib
 import html
 import re
-import shutil
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .incremental import Output
 
 SHELL = "_shell"
 
@@ -21,26 +25,25 @@ BODY_TOKEN = "XXGKBODYTOKEN"
 
 class Shell:
     """The page MkDocs built around a placeholder (agencies/_shell/): theme, navigation and
-    assets for any page two folders deep. Pages are poured into it with their own title."""
+    assets for any page two folders deep. Pages are poured into it with their own title and
+    written through `out` (site/incremental.py: a page whose bytes did not change is not
+    rewritten)."""
 
-    def __init__(self, site_dir: Path):
-        shell_dir = site_dir / "agencies" / SHELL
-        page = (shell_dir / "index.html").read_text("utf-8")
+    def __init__(self, page: str, out: Output):
         self.head, sep, self.tail = compact_html(page).partition(BODY_TOKEN)
         if not sep or SHELL in self.head.replace(f"agencies/{SHELL}", "") + self.tail:
             raise RuntimeError("the shell page lost its placeholder")
-        shutil.rmtree(shell_dir)
-        self.site_dir = site_dir
-        self.locations: list[str] = []  # every page poured, for the sitemap
+        self.out = out
+        self.site_dir = out.root
+        self.digest = hashlib.sha256(page.encode("utf-8")).hexdigest()  # part of a page's inputs
+        self.locations: list[str] = []  # every page poured (or kept), for the sitemap
 
-    def pour(self, location: str, title: str, body: str) -> None:
+    def pour(self, location: str, title: str, body: str, unit: str | None = None) -> None:
         """Write site/<location>index.html (location like 「agencies/<id>/」). The title is searched;
         the body marks its own searchable parts (site/search.py)."""
         name = html.escape(title)
         page = self.head.replace(TITLE_TOKEN, name) + body + self.tail.replace(TITLE_TOKEN, name)
-        folder = self.site_dir / location
-        folder.mkdir(parents=True, exist_ok=True)
-        (folder / "index.html").write_text(page.replace(f"agencies/{SHELL}/", location), encoding="utf-8")
+        self.out.write(f"{location}index.html", page.replace(f"agencies/{SHELL}/", location), unit)
         self.locations.append(location)
 
 

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .shell import SHELL
+
+if TYPE_CHECKING:
+    from .incremental import Output
 
 
 def mkdocs_pages(docs: Path) -> list[str]:
@@ -22,7 +26,7 @@ def mkdocs_pages(docs: Path) -> list[str]:
 SITEMAP_LIMIT = 50_000  # URLs per sitemap file (sitemaps.org)
 
 
-def write_sitemaps(site_dir: Path, site_url: str, locations: list[str], lastmod: str) -> None:
+def write_sitemaps(out: Output, site_url: str, locations: list[str], lastmod: str) -> None:
     """sitemap.xml for every page, agency pages included (MkDocs only knows its own pages). Past
     50,000 pages it becomes a sitemap index over sitemap-1.xml, sitemap-2.xml, …"""
     import gzip
@@ -40,8 +44,6 @@ def write_sitemaps(site_dir: Path, site_url: str, locations: list[str], lastmod:
         )
 
     locations = sorted(set(locations))
-    for old in site_dir.glob("sitemap*.xml*"):
-        old.unlink()
     if len(locations) <= SITEMAP_LIMIT:
         files = {"sitemap.xml": urlset(locations)}
     else:
@@ -56,6 +58,6 @@ def write_sitemaps(site_dir: Path, site_url: str, locations: list[str], lastmod:
             '<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
             f"{index}</sitemapindex>\n"
         )
-    for name, text in files.items():
-        (site_dir / name).write_text(text, encoding="utf-8")
-        (site_dir / f"{name}.gz").write_bytes(gzip.compress(text.encode("utf-8"), mtime=0))
+    for name, text in files.items():  # through `out`: an unchanged sitemap is not rewritten
+        out.write(name, text)
+        out.write(f"{name}.gz", gzip.compress(text.encode("utf-8"), mtime=0))
