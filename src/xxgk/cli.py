@@ -188,13 +188,20 @@ def parse(files: tuple[Path, ...], pretty: bool) -> None:
 @click.argument(
     "path", required=False, type=click.Path(path_type=Path), default=Path("datapackage/datapackage.json")
 )
-def validate(path: Path) -> None:
-    """用 Frictionless 校验已生成的 datapackage.json。"""
+@click.option(
+    "--engine",
+    type=click.Choice(["frictionless", "duckdb"]),
+    default="frictionless",
+    show_default=True,
+    help="frictionless：参照实现；duckdb：构建时用的快速校验（Table Schema 编译为 DuckDB 检查，结果相同）。",
+)
+def validate(path: Path, engine: str) -> None:
+    """校验已生成的 datapackage.json（默认用 Frictionless）。"""
     if path.is_dir():
         path = path / "datapackage.json"
     if not path.exists():
         raise click.UsageError(f"找不到 {path}")
-    problems = api.validate(path)
+    problems = api.validate(path, engine=engine)
     if problems:
         for line in problems:
             err.print(line, highlight=False)
