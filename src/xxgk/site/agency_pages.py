@@ -149,37 +149,49 @@ def _refs(flag: _Flag | None, year: int) -> str:
     if not flag or not flag.refs:
         return ""
     links = "".join(
-        f'<a id="y{year}-c{n}" href="#y{year}-f{n}" class="xx-ref-{"err" if sev == "error" else "warn"}">'
+        f"<a id=y{year}-c{n} href=#y{year}-f{n} class=xx-ref-{'err' if sev == 'error' else 'warn'}>"
         f"{SEVERITY.get(sev, sev)}{n}</a>"
         for n, sev in flag.refs
     )
-    return f'<sup class="xx-ref">{links}</sup>'
+    return f"<sup class=xx-ref>{links}</sup>"
+
+
+def _class(names: tuple[str, ...]) -> str:
+    """` class=…` for the names given (quoted only when there are several), or nothing."""
+    value = " ".join(n for n in names if n)
+    if not value:
+        return ""
+    return f' class="{value}"' if " " in value else f" class={value}"
 
 
 class _Cell:
     """A table cell as its <td>, built once in Python: a page has ~200 cells a year, and one
-    escaped string each is several times cheaper than a template fragment each."""
+    escaped string each is several times cheaper than a template fragment each. Written as the
+    HTML syntax allows and the page needs, since a page repeats it for every cell of every year:
+    no end tag (the next cell or row closes it), attributes unquoted where they can be, numbers
+    aligned by the table's CSS (xx-num) rather than a class on each cell."""
 
     __slots__ = ("td",)
 
-    def __init__(self, key: str, cell: CellValue, flags: dict[str, _Flag], year: int, number: str = ""):
+    def __init__(self, key: str, cell: CellValue, flags: dict[str, _Flag], year: int):
         flag = flags.get(key)
         blank = cell.status == CellStatus.BLANK
-        # `number` ("n") where the table is not all numbers; tables of numbers are class xx-num
-        css = " ".join(x for x in (number, flag.css if flag else "", "xx-blank" if blank else "") if x)
-        attrs = (f' class="{css}"' if css else "") + (
-            f' title="{html.escape(flag.messages)}"' if flag else ""
-        )
-        self.td = Markup(f"<td{attrs}>{html.escape(_shown(cell.value, blank))}{_refs(flag, year)}</td>")
+        attrs = _class((flag.css if flag else "", "xx-blank" if blank else ""))
+        if flag:
+            attrs += f' title="{html.escape(flag.messages)}"'
+        self.td = Markup(f"<td{attrs}>{html.escape(_shown(cell.value, blank))}{_refs(flag, year)}")
 
 
-def _row_head(label: str, flag: _Flag | None, year: int, css: str = "") -> Markup:
-    """A row's label as its <th scope="row">, with the label as printed where it differs."""
-    classes = " ".join(x for x in (css, flag.css if flag else "") if x)
-    attr = f' class="{classes}"' if classes else ""
+def _row_head(label: str, flag: _Flag | None, year: int, rows: int = 1) -> Markup:
+    """A row's label as its <th scope=row> (over `rows` rows), with the label as printed where it
+    differs; no end tag, as a cell."""
+    span = f" rowspan={rows}" if rows > 1 else ""
     texts = flag.printed if flag else []
-    printed = "".join(f'<span class="xx-printed">{html.escape(t)}</span>' for t in texts)
-    return Markup(f'<th scope="row"{attr}>{html.escape(label)}{printed}{_refs(flag, year)}</th>')
+    printed = "".join(f"<span class=xx-printed>{html.escape(t)}</span>" for t in texts)
+    return Markup(
+        f"<th scope=row{span}{_class((flag.css if flag else '',))}>"
+        f"{html.escape(label)}{printed}{_refs(flag, year)}"
+    )
 
 
 def _shown(value, blank: bool) -> str:
@@ -250,42 +262,53 @@ def _year_view(r: Report, summary: dict, source_name: str) -> dict:
     cat = catalogue()
     fmt = cat.formats[r.template]
     flags, row_flags, findings = _flags(r)
-    applications = []
+    # Table 三 in row groups (<tbody>): a heading row (scope=rowgroup) heads the rows up to the
+    # next heading; the numbered rows under a heading (「1.属于国家秘密」) are a group of their own,
+    # indented by the CSS of its class ("s"), not by a class on every row.
+    groups: list[dict] = []
     for entry in _application_entries(r, fmt):
         if isinstance(entry, str):
-            applications.append({"group": True, "label": entry})
+            groups.append({"label": entry, "sub": False, "rows": []})
             continue
-        flag = row_flags.get(f"applications:{entry.code}")
         sub = entry.label[:1].isdigit()
-        applications.append(
+        if not groups or (groups[-1]["rows"] and groups[-1]["sub"] != sub):
+            groups.append({"label": None, "sub": sub, "rows": []})
+        groups[-1]["sub"] = sub
+        groups[-1]["rows"].append(
             {
-                "group": False,
-                "head": _row_head(entry.label, flag, r.year, "sub" if sub else ""),
+                "head": _row_head(entry.label, row_flags.get(f"applications:{entry.code}"), r.year),
                 "cells": [
                     _Cell(f"applications:{entry.code}:{c}", v, flags, r.year)
                     for c, v in r.applications[entry.code].items()
                 ],
             }
         )
+    # Table 二 as the national form merges it: an item's label over its measures' rows, a
+    # clause over its items' rows.
+    clause_rows: dict[str, int] = {}
+    for item in fmt.proactive_items:
+        clause_rows[item.clause] = clause_rows.get(item.clause, 0) + len(item.measures)
     proactive = []
+    clause = None
     for item in fmt.proactive_items:
         for i, m in enumerate(item.measures):
-            flag = row_flags.get(f"proactive_disclosure:{item.code}") if i == 0 else None
+            head = None
+            if i == 0:
+                flag = row_flags.get(f"proactive_disclosure:{item.code}")
+                head = _row_head(item.label, flag, r.year, len(item.measures))
             proactive.append(
                 {
-                    "clause": item.clause,
-                    "item": _row_head(item.label, flag, r.year),
+                    "item": head,
+                    "clause": item.clause if item.clause != clause else None,
+                    "clause_rows": clause_rows[item.clause],
                     "measure": cat.measures[m].label,
                     "unit": cat.measures[m].unit,
                     "cell": _Cell(
-                        f"proactive_disclosure:{item.code}:{m}",
-                        r.proactive[(item.code, m)],
-                        flags,
-                        r.year,
-                        "n",
+                        f"proactive_disclosure:{item.code}:{m}", r.proactive[(item.code, m)], flags, r.year
                     ),
                 }
             )
+            clause = item.clause
     reviews = [
         _Cell(f"reviews_litigation:{p.code}:{c}", v, flags, r.year)
         for p in cat.proceedings
@@ -302,7 +325,7 @@ def _year_view(r: Report, summary: dict, source_name: str) -> dict:
         "report": r,
         "summary": summary_view,
         "findings": findings,
-        "applications": applications,
+        "applications": groups,
         "proactive": proactive,
         "reviews": reviews,
         "source_name": source_name,
