@@ -23,13 +23,15 @@ echo "vendored axe-core $(cat "$axe/VERSION") into $axe"
 # (WebAssembly exception handling: Chrome/Edge 95, Firefox 100, Safari 15.2 and later, i.e. every
 # current browser); "mvp" (39 MB more) would serve only browsers older than that, and "coi" needs
 # cross-origin-isolation headers a static host does not send. Files copied: the ES module, the eh
-# worker and the eh .wasm (34 MB; about 7.6 MB gzipped, as git stores it). The module is renamed
+# worker and the eh .wasm gzip-compressed (34 MB → 7.6 MB of the site: assets/sql.js unpacks it
+# with the browser's DecompressionStream, Firefox 113 and Safari 16.4 on). The module is renamed
 # .mjs → .js so that any static server sends it with a JavaScript MIME type.
 duck=src/xxgk/site/assets/vendor/duckdb-wasm
 rm -rf "$duck" && mkdir -p "$duck"
 dist=node_modules/@duckdb/duckdb-wasm/dist
 cp "$dist/duckdb-browser.mjs" "$duck/duckdb-browser.js"
-cp "$dist/duckdb-browser-eh.worker.js" "$dist/duckdb-eh.wasm" "$duck/"
+cp "$dist/duckdb-browser-eh.worker.js" "$duck/"
+gzip -9 -n -c "$dist/duckdb-eh.wasm" > "$duck/duckdb-eh.wasm.gz"
 # The npm package ships no licence file; its package.json says MIT. This is the repository's LICENSE.
 cat > "$duck/LICENSE" <<'LICENCE'
 Copyright 2021 DuckDB WASM Contributors (see https://github.com/duckdb/duckdb-wasm/graphs/contributors)

@@ -1,7 +1,7 @@
 // The SQL page (sql/): DuckDB SQL over the site's own data, run in the visitor's browser.
 // DuckDB-WASM is vendored next to this file (assets/vendor/duckdb-wasm/, scripts/vendor_assets.sh)
-// and only this page loads this module; the 34 MB engine is fetched on the first query (or the
-// first click on an example), never when the page opens. Nothing is asked of another host: the
+// and only this page loads this module; the engine (7.6 MB, 34 MB unpacked) is fetched on the
+// first query (or the first click on an example), never when the page opens. Nothing is asked of another host: the
 // bundle is chosen from a local map (never jsDelivr) and extensions are never auto-installed.
 //
 // The tables are the data package's CSVs (datapackage/data/<name>.csv.gz on this site: gzip, which
@@ -13,10 +13,11 @@
 // from extensions.duckdb.org at first use, and the CSV reader is built in.
 
 const VENDOR = new URL("vendor/duckdb-wasm/", import.meta.url);
-// One bundle: "eh" (WebAssembly exception handling) runs in every current browser.
+// One bundle: "eh" (WebAssembly exception handling) runs in every current browser. Its engine is
+// published gzip-compressed (34 MB → 7.6 MB of the site) and unpacked here (see `unpacked`).
 const MANUAL_BUNDLES = {
   eh: {
-    mainModule: new URL("duckdb-eh.wasm", VENDOR).href,
+    mainModule: new URL("duckdb-eh.wasm.gz", VENDOR).href,
     mainWorker: new URL("duckdb-browser-eh.worker.js", VENDOR).href,
   },
 };
@@ -60,20 +61,40 @@ function quoteString(text) {
   return "'" + text.replace(/'/g, "''") + "'";
 }
 
+// The engine as the browser unpacks it: a same-origin blob: URL that the worker fetches and
+// compiles. A host that sent the file with Content-Encoding: gzip (against the site's advice) has
+// unpacked it already: the bytes then start as WebAssembly does, and are used as they came.
+async function unpacked(url) {
+  const response = await fetch(url);
+  if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
+  let bytes = await response.arrayBuffer();
+  const head = new Uint8Array(bytes, 0, 2);
+  if (head[0] === 0x1f && head[1] === 0x8b) {
+    const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"));
+    bytes = await new Response(stream).arrayBuffer();
+  }
+  return URL.createObjectURL(new Blob([bytes], { type: "application/wasm" }));
+}
+
 async function start() {
   const duckdb = await import(new URL("duckdb-browser.js", VENDOR).href);
   const arrow = await import("apache-arrow"); // the page's import map: the vendored Arrow
   const features = await duckdb.getPlatformFeatures();
-  if (!features.wasmExceptions) {
+  if (!features.wasmExceptions || typeof DecompressionStream === "undefined") {
     throw new Error(
-      "这个浏览器不支持 WebAssembly 异常处理，无法运行 DuckDB。请使用 Chrome 或 Edge 95、Firefox 100、" +
-        "Safari 15.2 或更新的版本，或下载 Parquet / DuckDB 文件在本机查询。"
+      "这个浏览器不支持 WebAssembly 异常处理或解压缩流，无法运行 DuckDB。请使用 Chrome 或 Edge 95、Firefox 113、" +
+        "Safari 16.4 或更新的版本，或下载 Parquet / DuckDB 文件在本机查询。"
     );
   }
   const bundle = await duckdb.selectBundle(MANUAL_BUNDLES);
+  const module = await unpacked(bundle.mainModule);
   const worker = new Worker(bundle.mainWorker);
   const db = new duckdb.AsyncDuckDB(new duckdb.VoidLogger(), worker);
-  await db.instantiate(bundle.mainModule, bundle.pthreadWorker);
+  try {
+    await db.instantiate(module, bundle.pthreadWorker);
+  } finally {
+    URL.revokeObjectURL(module);
+  }
   await db.open({
     query: { castDecimalToDouble: true }, // HUGEINT sums and DECIMALs arrive as numbers
     // Simple static servers (python -m http.server) answer a range request with the whole file.
@@ -98,7 +119,7 @@ async function start() {
 
 function load() {
   if (!engine) {
-    say("正在加载 DuckDB（约 34 MB，只在第一次查询时下载）…");
+    say("正在加载 DuckDB（约 8 MB，只在第一次查询时下载）…");
     root.classList.add("xx-loading"); // (not aria-busy: the status inside must still be read out)
     engine = start().then(
       (e) => {
@@ -258,7 +279,7 @@ document.querySelectorAll("button.xx-sql-example").forEach((button) => {
     load().catch(() => {}); // start downloading DuckDB meanwhile; run() reports a failure
     say(
       `已填入示例「${button.textContent}」` +
-        (first ? "；正在加载 DuckDB（约 34 MB，只在第一次下载）…" : "：") +
+        (first ? "；正在加载 DuckDB（约 8 MB，只在第一次下载）…" : "：") +
         "按「运行」或 Ctrl+Enter 执行。"
     );
   });
