@@ -205,14 +205,15 @@ class Output:
 
     # --- the end ------------------------------------------------------------------------------
 
-    def prune(self) -> None:
-        """Delete every file not produced so far, then folders left empty."""
+    def prune(self, spare: str | None = None) -> None:
+        """Delete every file not produced so far (but those under `spare`, a folder about to be
+        written), then folders left empty."""
         for path in sorted(self.root.rglob("*"), reverse=True):
             rel = path.relative_to(self.root).as_posix()
             if path.is_dir() and not path.is_symlink():
                 with contextlib.suppress(OSError):
                     path.rmdir()  # only when empty
-            elif rel not in self.produced:
+            elif rel not in self.produced and not (spare and rel.startswith(spare)):
                 path.unlink()
                 self.removed.append(rel)
 
