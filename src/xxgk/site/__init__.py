@@ -138,7 +138,7 @@ def _search(out: Output, work: Path) -> None:
     if out.fresh("search", digest(code_fingerprint(), stats)):
         out.prune()  # before an index is made from the folder: no page that is gone
         return
-    out.prune()
+    out.prune(spare=f"{BUNDLE}/")  # pages that are gone are not indexed; the index is compared
     write_index(out.root, work / "pagefind")
     out.sync(work / "pagefind", f"{BUNDLE}/", unit="search")
 
