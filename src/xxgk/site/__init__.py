@@ -74,17 +74,20 @@ def build_site(
     # make a forked child unsafe).
     with ProcessPoolExecutor(2, mp_context=multiprocessing.get_context("spawn")) as pool:
         workbooks = pool.submit(write_workbooks, pkg, site_dir, code, out.intact_digests("xlsx:"))
+        # Made from the whole package, so made again whenever it changed: in the other processes
+        # while this one writes the pages, into OUT/build/site-work, then compared file by file.
+        bulk = {}
+        for unit, make in (("datapackage", site_package), ("downloads", make_downloads)):
+            if not out.fresh(unit, digest(code, package_digest)):
+                bulk[unit] = pool.submit(make, pkg, work / unit)
         out.sync(HERE / "assets", "assets/", unit=None)
-        if not out.fresh("datapackage", digest(code, package_digest)):
-            site_package(pkg, work / "datapackage")
-            out.sync(work / "datapackage", "datapackage/", unit="datapackage")
-        if not out.fresh("downloads", digest(code, package_digest)):
-            make_downloads(pkg, work / "downloads")
-            out.sync(work / "downloads", "downloads/", unit="downloads")
         write_pages(pkg, agencies, published, docs, summary, rollups)
         shell = Shell(_mkdocs_pages(docs, out, work, site_url, code), out)
         agency_workbooks = write_agency_pages(agencies, published, shell, reports_dir, summary, pool)
         write_region_and_year_pages(pkg, shell, summaries, rollups)
+        for unit, job in bulk.items():
+            job.result()
+            out.sync(work / unit, f"{unit}/", unit=unit)
         for done in agency_workbooks:
             for unit, rel, written in done.result():
                 out.claim(rel, unit, written)

@@ -8,6 +8,7 @@ from pathlib import Path
 import polars as pl
 
 from .charts import home_charts
+from .incremental import code_fingerprint, digest
 from .shell import Shell
 from .templating import template_env
 
@@ -42,6 +43,19 @@ def write_region_and_year_pages(pkg: Path, shell: Shell, reports: list[dict], ro
         regions[row["region"]]["years"].append(row)
         parent = row["region"].rpartition("/")[0]
         children.setdefault((parent, row["year"]), []).append(row)
+    code = code_fingerprint()
+
+    def pour(location: str, title: str, template, chart_years: list[dict] | None = None, **ctx) -> None:
+        """Render and write a page, unless it shows what it showed in the last build: its rows are
+        its inputs (with the shell and the code), and its files are then kept as they are."""
+        unit = f"page:{location}"
+        if shell.out.fresh(unit, digest(code, shell.digest, title, template.name, ctx)):
+            shell.locations.append(location)
+            return
+        if chart_years is not None:
+            ctx["charts"] = home_charts(chart_years)
+        shell.pour(location, title, template.render(**ctx), unit)
+
     template = env.get_template("region.html.j2")
     for path, info in sorted(regions.items()):
         slug = region_slug(path)
@@ -57,7 +71,11 @@ def write_region_and_year_pages(pkg: Path, shell: Shell, reports: list[dict], ro
                 r for r in latest_rows if home_region(r["province"], r["city"], r["district"]) == path
             ]
         parent = path.rpartition("/")[0]
-        body = template.render(
+        pour(
+            f"regions/{slug}/",
+            path.replace("/", ""),
+            template,
+            chart_years=info["years"],
             region=path,
             level=info["level"],
             years=info["years"],
@@ -68,26 +86,34 @@ def write_region_and_year_pages(pkg: Path, shell: Shell, reports: list[dict], ro
             slug=slug,
             parent=parent,
             parent_slug=region_slug(parent) if parent else "",
-            charts=home_charts(info["years"]),
         )
-        shell.pour(f"regions/{slug}/", path.replace("/", ""), body)
     template = env.get_template("year.html.j2")
     for y in years:
         rows = [r for r in reports if r["year"] == y["year"]]
         provinces = children.get(("", y["year"]), [])
         split = len(rows) > PAGE_ROWS
-        body = template.render(
-            year=y, rows=[] if split else rows, split=split, provinces=provinces, province=None
+        pour(
+            f"years/{y['year']}/",
+            f"{y['year']}年度",
+            template,
+            year=y,
+            rows=[] if split else rows,
+            split=split,
+            provinces=provinces,
+            province=None,
         )
-        shell.pour(f"years/{y['year']}/", f"{y['year']}年度", body)
         if split:  # one page per province and year, two folders deep like every poured page
             for prov in provinces:
                 prov_rows = [r for r in by_region[prov["region"]] if r["year"] == y["year"]]
-                body = template.render(year=prov, rows=prov_rows, split=False, provinces=[], province=prov)
-                shell.pour(
+                pour(
                     f"years/{y['year']}-{prov['slug']}/",
                     f"{y['year']}年度 · {prov['region']}",
-                    body,
+                    template,
+                    year=prov,
+                    rows=prov_rows,
+                    split=False,
+                    provinces=[],
+                    province=prov,
                 )
 
 
