@@ -162,6 +162,9 @@ def _summary(result: BuildResult, out_dir: Path, site: bool) -> None:
     err.print(f"用时：{timings}")
     if result.ok:
         err.print(f"输出：{out_dir / 'datapackage'}" + (f"，{out_dir / 'site'}" if site else ""))
+        written = "，".join(f"{folder}/ {n} 个" for folder, n in result.written.items())
+        kept = f"；{result.units_kept} 项输入未变的工作跳过" if site else ""
+        err.print(f"写入或删除的文件：{written}（内容未变的文件不重写）{kept}。", highlight=False)
 
 
 @main.command()
