@@ -127,21 +127,23 @@ SEVERITY = {"error": "错误", "warning": "提示"}  # a warning is never called
 
 class _Flag:
     """What a cell or row label shows of the findings on it: the colour and outline of the worst
-    one, the messages (as a tooltip), and a numbered link to each finding it is the place of."""
+    one, the numbers of the findings (a cell's tooltip is their messages, set by xxgk.js from the
+    list rather than written into every cell), and a numbered link to each finding it is the
+    place of."""
 
-    __slots__ = ("css", "messages", "printed", "refs")
+    __slots__ = ("css", "numbers", "printed", "refs")
 
     def __init__(self):
         self.css = "xx-warn"
-        self.messages = ""
-        self.refs: list[tuple[int, str]] = []  # (finding number, severity)
+        self.numbers: list[int] = []  # every finding on it, by its number in the year's list
+        self.refs: list[tuple[int, str]] = []  # (finding number, severity) linked from here
         self.printed: list[str] = []  # what the report printed there, said under the label
 
-    def add(self, f, number: int | None) -> None:
+    def add(self, f, number: int, linked: bool = True) -> None:
         if f.severity == "error":
             self.css = "xx-err"
-        self.messages = (self.messages + " " + f.message).strip()
-        if number is not None:
+        self.numbers.append(number)
+        if linked:
             self.refs.append((number, f.severity))
 
 
@@ -178,8 +180,9 @@ class _Cell:
         flag = flags.get(key)
         blank = cell.status == CellStatus.BLANK
         attrs = _class((flag.css if flag else "", "xx-blank" if blank else ""))
-        if flag:
-            attrs += f' title="{html.escape(flag.messages)}"'
+        if flag:  # the findings' numbers: xxgk.js makes their messages the cell's tooltip
+            numbers = " ".join(map(str, flag.numbers))
+            attrs += f' data-f="{numbers}"' if " " in numbers else f" data-f={numbers}"
         self.td = Markup(f"<td{attrs}>{html.escape(_shown(cell.value, blank))}{_refs(flag, year)}")
 
 
@@ -226,7 +229,7 @@ def _flags(r: Report) -> tuple[dict[str, _Flag], dict[str, _Flag], list[dict]]:
         if own not in keys:
             own = keys[0] if keys else None
         for key in keys:
-            cells.setdefault(f"{f.table}:{key}", _Flag()).add(f, None if on_row or key != own else n)
+            cells.setdefault(f"{f.table}:{key}", _Flag()).add(f, n, linked=not on_row and key == own)
         placed = on_row or bool(keys)
         listed.append(
             {

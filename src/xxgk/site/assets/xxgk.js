@@ -117,6 +117,19 @@ document$.subscribe(function () {
   }
   // Printed, a page says where it came from.
   document.querySelectorAll(".xx-page-url").forEach(function (el) { el.textContent = window.location.href; });
+  // A cell of an agency's table that findings concern names them (data-f: their numbers in the
+  // year's list, y<year>-f<n>); their text becomes its tooltip here, written once in the list
+  // rather than into every cell. Without scripts the cell is still marked, and the finding's own
+  // cell links to it.
+  document.querySelectorAll("td[data-f]").forEach(function (td) {
+    var year = (td.closest("table").getAttribute("aria-labelledby") || "").split("-")[0];
+    td.title = td.dataset.f.split(" ").map(function (n) {
+      var li = document.getElementById(year + "-f" + n);
+      if (!li) return "";
+      var text = li.textContent, link = li.querySelector("a");
+      return (link ? text.slice(0, text.lastIndexOf(link.textContent)) : text).trim();
+    }).filter(Boolean).join("\n");
+  });
 });
 
 // Charts: every <figure class="xx-chart"> holds a table of its numbers (what screen readers and
