@@ -147,10 +147,14 @@ def _duckdb_and_parquet(pkg: Path, target: Path, names: list[str]) -> None:
     db.unlink(missing_ok=True)
     (target / "parquet").mkdir(exist_ok=True)
     con = duckdb.connect(str(db))
+    # zstd for the database's columns and the Parquet files (the report text compresses far better
+    # than with the defaults: at 10,000 reports 15.5 -> 12.9 MB and 4.4 -> 2.1 MB); every DuckDB,
+    # pyarrow and polars reads it.
+    con.execute("SET force_compression = 'zstd'")
     load_resources(con, pkg / "data", names)
     for name in names:
         out = str(target / "parquet" / f"{name}.parquet").replace("'", "''")
-        con.execute(f"COPY {name} TO '{out}' (FORMAT parquet)")
+        con.execute(f"COPY {name} TO '{out}' (FORMAT parquet, COMPRESSION zstd)")
     con.close()
 
 
