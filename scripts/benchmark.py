@@ -242,7 +242,9 @@ SITE_KINDS = (
 
 def site_kind(rel: tuple[str, ...]) -> str:
     name = rel[-1]
-    suffix = Path(name).suffix.lower()
+    # a file published gzip-compressed (datapackage/data/*.csv.gz, the SQL page's .wasm.gz) counts
+    # as what it holds
+    suffix = Path(name.removesuffix(".gz")).suffix.lower()
     if rel[0] in ("search", "pagefind"):  # MkDocs' lunr index, or Pagefind's files
         return "search index"
     if rel[0] == "datapackage" and len(rel) > 1:
