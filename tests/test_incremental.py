@@ -13,6 +13,7 @@ import pytest
 from conftest import ROOT, SEEDS
 
 from xxgk.pipeline import build
+from xxgk.site.search import write_index
 
 sys.path.insert(0, str(ROOT / "scripts"))
 from generate_corpus import add_report, edit_report, generate
@@ -97,6 +98,14 @@ def test_a_build_rewrites_only_what_changed_and_ends_as_a_clean_build(corpus, tm
     first = build(corpus, out)
     assert first.ok and first.published == GENERATED + 5
     s1 = snapshot(out)
+    # The search index is made from each page's search view: the same bytes as from the pages.
+    write_index(out / "site", tmp_path / "pagefind")
+    index = {f: v[1] for f, v in s1.items() if f.startswith("site/pagefind/")}
+    assert index and index == {
+        f"site/pagefind/{p.relative_to(tmp_path / 'pagefind').as_posix()}": p.read_bytes()
+        for p in (tmp_path / "pagefind").rglob("*")
+        if p.is_file()
+    }
 
     # Again, nothing changed: nothing read, nothing written, every unit of work skipped.
     again = build(corpus, out)

@@ -36,7 +36,7 @@ from .downloads import (
     write_workbooks,
 )
 from .incremental import Output, code_fingerprint, digest, put, tree_digest
-from .search import BUNDLE, write_index
+from .search import BUNDLE, search_view, write_index
 from .shell import BODY_TOKEN, SHELL, TITLE_TOKEN, Shell, compact_pages
 from .sitemap import mkdocs_pages, write_sitemaps
 from .templating import HERE, template_env
@@ -135,14 +135,25 @@ def _stand_in(path: Path, root: Path) -> bool:
 
 
 def _search(out: Output, work: Path) -> None:
-    """Pagefind over every page, unless no page was written or removed since the last index."""
+    """Pagefind over every page, unless no page was written or removed since the last index. It
+    reads each page's search view (search.search_view), kept in OUT/build/search-view/ and made
+    again only for the pages this build wrote."""
     pages = sorted(rel for rel in out.produced if rel.endswith("index.html"))
     stats = [(rel, *_stat(out.root / rel)) for rel in pages]
     if out.fresh("search", digest(code_fingerprint(), stats)):
         out.prune()  # before an index is made from the folder: no page that is gone
         return
     out.prune(spare=f"{BUNDLE}/")  # pages that are gone are not indexed; the index is compared
-    write_index(out.root, work / "pagefind")
+    assert out.manifest is not None
+    views = Output(out.manifest.with_name("search-view"))
+    written = set(out.written)
+    for rel in pages:
+        if rel in written or not out.kept_before or not (views.root / rel).exists():
+            views.write(rel, search_view((out.root / rel).read_bytes()))
+        else:
+            views.claim(rel)
+    views.finish()
+    write_index(views.root, work / "pagefind")
     out.sync(work / "pagefind", f"{BUNDLE}/", unit="search")
 
 

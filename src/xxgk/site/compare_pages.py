@@ -18,7 +18,14 @@ def region_slug(path: str) -> str:
     """「湖北省/武汉市/硚口区」→ hubei-wuhan-qiaokou (未知 → weizhi)."""
     from ..package.identity import _region_slug
 
-    return "-".join(_region_slug(p) for p in path.split("/"))
+    parts = path.split("/")
+    first = PROVINCE_SLUGS.get(parts[0]) or _region_slug(parts[0])
+    return "-".join([first, *(_region_slug(p) for p in parts[1:])])
+
+
+# Toneless pinyin spells 山西 and 陕西 alike (shanxi): 陕西's pages and workbook would overwrite
+# 山西's. 陕西 takes the spelling it uses itself, Shaanxi.
+PROVINCE_SLUGS = {"陕西省": "shaanxi", "陕西": "shaanxi"}
 
 
 # A comparison table longer than this is split (a national year has ~100,000 reports, a

@@ -120,6 +120,9 @@ class Output:
                     self._before = data["units"]
             # Gone before the first write: a build that dies half way leaves no manifest.
             manifest.unlink(missing_ok=True)
+        # Whether the last build finished (its manifest was there): files it derived from the
+        # outputs (the search views) can be trusted to match them.
+        self.kept_before = bool(self._before)
         root.mkdir(parents=True, exist_ok=True)
 
     # --- files --------------------------------------------------------------------------------
@@ -208,14 +211,18 @@ class Output:
     def prune(self, spare: str | None = None) -> None:
         """Delete every file not produced so far (but those under `spare`, a folder about to be
         written), then folders left empty."""
-        for path in sorted(self.root.rglob("*"), reverse=True):
-            rel = path.relative_to(self.root).as_posix()
-            if path.is_dir() and not path.is_symlink():
+        root = str(self.root)
+        for folder, _, names in os.walk(root, topdown=False):
+            rel_folder = os.path.relpath(folder, root).replace(os.sep, "/")
+            prefix = "" if rel_folder == "." else rel_folder + "/"
+            for name in names:
+                rel = prefix + name
+                if rel not in self.produced and not (spare and rel.startswith(spare)):
+                    os.unlink(os.path.join(folder, name))
+                    self.removed.append(rel)
+            if folder != root:
                 with contextlib.suppress(OSError):
-                    path.rmdir()  # only when empty
-            elif rel not in self.produced and not (spare and rel.startswith(spare)):
-                path.unlink()
-                self.removed.append(rel)
+                    os.rmdir(folder)  # only when empty
 
     def finish(self) -> None:
         """prune(), then write the manifest."""

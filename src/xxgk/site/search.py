@@ -18,6 +18,7 @@ second (it polls the service), too slow for 100,000 pages: the command line read
 
 from __future__ import annotations
 
+import html
 import shutil
 import subprocess
 from pathlib import Path
@@ -71,3 +72,21 @@ def write_index(site_dir: Path, bundle: Path | None = None) -> None:
         raise RuntimeError(f"Pagefind could not index the site: {done.stdout}{done.stderr}".strip())
     for name in UNUSED:
         (bundle / name).unlink(missing_ok=True)
+
+
+def search_view(page: bytes) -> bytes:
+    """What Pagefind reads of a page: its <title> and its SEARCHED parts (with their NOT_SEARCHED
+    parts), in a page of their own. Pagefind parses every byte of a page it indexes, and the
+    tables it is told to ignore are most of them: an index made from these views is the same,
+    byte for byte, as one made from the pages (tests/test_incremental.py), about six times
+    faster at 10,000 reports."""
+    import lxml.html
+
+    doc = lxml.html.fromstring(page)
+    title = doc.findtext(".//title") or ""
+    found = doc.xpath(f"//*[@{SEARCHED}][not(ancestor::*[@{SEARCHED}])]")
+    parts = [lxml.html.tostring(el, encoding="unicode") for el in found]
+    head = (
+        f'<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>{html.escape(title)}</title>'
+    )
+    return (head + "</head><body>" + "".join(parts) + "</body></html>").encode("utf-8")
