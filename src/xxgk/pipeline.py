@@ -79,6 +79,7 @@ class BuildResult:
     cache_pruned: int = 0  # cache entries no file of this build used, deleted
     written: dict[str, int] = field(default_factory=dict)  # files written or removed, per folder
     units_kept: int = 0  # units of the site whose work was skipped (inputs unchanged)
+    site_timings: dict[str, float] = field(default_factory=dict)  # seconds by step of the site
 
     @property
     def ok(self) -> bool:
@@ -356,6 +357,7 @@ def build(
             final_pkg, pub.agencies, pub.published, out_dir / "site", out_dir, reports_dir, site_url=site_url
         )
         result.timings["site"] = time.perf_counter() - t
+        result.site_timings = site_out.timings
         result.written["site"] = len(site_out.written) + len(site_out.removed)
         result.units_kept = site_out.kept_units
     result.timings["total"] = time.perf_counter() - t0

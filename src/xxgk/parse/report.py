@@ -56,6 +56,7 @@ class Finding:
 
 # CellStatus by value without Enum's call machinery (most of from_json's time otherwise).
 _STATUS = {s.value: s for s in CellStatus}
+_CELLS: dict[tuple, CellValue] = {}  # Report.from_json's distinct cells
 
 
 class _Blank(dict):
@@ -165,7 +166,17 @@ class Report:
             raise ValueError("只有 to_json(lossless=True) 的输出可以读回：单元格缺少状态与原文")
 
         def cell(c: dict) -> CellValue:
-            return CellValue(c["value"], _STATUS[c["status"]], c["text"])
+            # Cells are frozen and few are distinct (a handful of small numbers and their printed
+            # text): one shared object per distinct cell, where building a frozen dataclass for
+            # each of a report's ~200 cells was most of a cached build's reading time.
+            value, status, text = c["value"], c["status"], c["text"]
+            key = (value.__class__, value, status, text)
+            hit = _CELLS.get(key)
+            if hit is None:
+                if len(_CELLS) >= 200_000:
+                    _CELLS.clear()
+                hit = _CELLS[key] = CellValue(value, _STATUS[status], text)
+            return hit
 
         def cells(d: dict[str, dict]) -> dict[str, CellValue]:
             return {k: cell(c) for k, c in d.items()}

@@ -69,6 +69,8 @@ def build_site(
     for row in rollups:
         row["slug"] = region_slug(row["region"])
     package_digest = tree_digest(pkg)
+    lap = out.lap
+    lap("prepare")
     # Excel files are the slowest part of the site (xlsxwriter is pure Python): the workbooks are
     # written by two more processes while this one writes the pages ("spawn": polars' threads
     # make a forked child unsafe).
@@ -83,8 +85,11 @@ def build_site(
         out.sync(HERE / "assets", "assets/", unit=None)
         write_pages(pkg, agencies, published, docs, summary, rollups)
         shell = Shell(_mkdocs_pages(docs, out, work, site_url, code), out)
+        lap("mkdocs")
         agency_workbooks = write_agency_pages(agencies, published, shell, reports_dir, summary, pool)
+        lap("agencies")
         write_region_and_year_pages(pkg, shell, summaries, rollups)
+        lap("regions+years")
         for unit, job in bulk.items():
             job.result()
             out.sync(work / unit, f"{unit}/", unit=unit)
@@ -93,12 +98,15 @@ def build_site(
                 out.claim(rel, unit, written)
         for unit, unit_digest, files in workbooks.result():
             out.record(unit, unit_digest, files)
+        lap("downloads+workbooks (waited)")
     # Ours, not MkDocs' (whose .gz holds the build's time and path); empty without an address.
     created = json.loads((pkg / "datapackage.json").read_text("utf-8"))["created"]
     locations = mkdocs_pages(docs) + shell.locations if site_url else []
     write_sitemaps(out, site_url or "", locations, created[:10])
     _search(out, work)
+    lap("search")
     out.finish()
+    lap("finish")
     shutil.rmtree(work, ignore_errors=True)
     return out
 

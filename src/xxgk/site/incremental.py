@@ -24,6 +24,7 @@ import functools
 import hashlib
 import json
 import os
+import time
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -112,6 +113,8 @@ class Output:
         self.kept_units = 0
         self.done_units = 0
         self._before: dict[str, dict] = {}
+        self.timings: dict[str, float] = {}  # seconds by step, as `lap` marks them
+        self._lap = time.perf_counter()
         self._units: dict[str, tuple[str, list[str]]] = {}  # key → (digest, files)
         if manifest is not None:
             with contextlib.suppress(OSError, ValueError):
@@ -124,6 +127,12 @@ class Output:
         # outputs (the search views) can be trusted to match them.
         self.kept_before = bool(self._before)
         root.mkdir(parents=True, exist_ok=True)
+
+    def lap(self, step: str) -> None:
+        """The seconds since the last lap, as `step`'s."""
+        now = time.perf_counter()
+        self.timings[step] = self.timings.get(step, 0.0) + now - self._lap
+        self._lap = now
 
     # --- files --------------------------------------------------------------------------------
 
