@@ -3,6 +3,10 @@
 Pages are rendered in one pass with autoescape on (text from reports is never trusted), then
 MkDocs builds the static site. Agency pages are kept out of `nav` (TOOLING.md: an implicit nav
 grows with the square of the page count).
+
+The site is written in place and only where bytes change, each unit of work (an agency, a region
+or year page, MkDocs' pages, the downloads, a province's workbook, the search index) skipped when
+its inputs are those of the last build: site/incremental.py.
 """
 
 from __future__ import annotations
@@ -59,7 +63,8 @@ def build_site(
     work.mkdir(parents=True)
     out = Output(site_dir, out_dir / "build" / "site-manifest.json")
     code = code_fingerprint()
-    # Kept after the build: the repository's mkdocs.yml previews it with `mkdocs serve`.
+    # Kept after the build: the repository's mkdocs.yml previews its pages with `mkdocs serve`
+    # (without our assets; the downloads and the package's copy are empty stand-ins there).
     docs = out_dir / "build" / "docs"
     shutil.rmtree(docs, ignore_errors=True)
     # Read once, used by the home, agency, region and year pages.
