@@ -380,7 +380,8 @@ def test_data_page_downloads_workbook_parquet_duckdb_zip_and_json_ld(built):
     assert sorted(p.name for p in (dl / "xlsx").iterdir()) == ["xxgk-hubei.xlsx", "xxgk-quanguo.xlsx"]
     with zipfile.ZipFile(dl / "xlsx" / "xxgk-hubei.xlsx") as book:
         sheets = re.findall(r'<sheet name="([^"]+)"', book.read("xl/workbook.xml").decode())
-    assert sheets[0] == "说明" and {"agencies", "applications", "checks", "region_year_summary"} <= set(sheets)
+    assert sheets[0] == "说明"
+    assert {"agencies", "applications", "checks", "region_year_summary"} <= set(sheets)
     with zipfile.ZipFile(dl / "xlsx" / "xxgk-quanguo.xlsx") as book:
         sheets = re.findall(r'<sheet name="([^"]+)"', book.read("xl/workbook.xml").decode())
     assert sheets == ["说明", "year_summary", "source_files"]
