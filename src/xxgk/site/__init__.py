@@ -95,6 +95,9 @@ def build_site(
         lap("agencies")
         write_region_and_year_pages(pkg, shell, summaries, rollups)
         lap("regions+years")
+        # Every page is written: the search index is made while the other processes finish.
+        _search(out, work)
+        lap("search")
         for unit, job in bulk.items():
             job.result()
             out.sync(work / unit, f"{unit}/", unit=unit)
@@ -108,8 +111,6 @@ def build_site(
     created = json.loads((pkg / "datapackage.json").read_text("utf-8"))["created"]
     locations = mkdocs_pages(docs) + shell.locations if site_url else []
     write_sitemaps(out, site_url or "", locations, created[:10])
-    _search(out, work)
-    lap("search")
     out.finish()
     lap("finish")
     shutil.rmtree(work, ignore_errors=True)
@@ -154,9 +155,9 @@ def _search(out: Output, work: Path) -> None:
     pages = sorted(rel for rel in out.produced if rel.endswith("index.html"))
     stats = [(rel, *_stat(out.root / rel)) for rel in pages]
     if out.fresh("search", digest(code_fingerprint(), stats)):
-        out.prune()  # before an index is made from the folder: no page that is gone
         return
-    out.prune(spare=f"{BUNDLE}/")  # pages that are gone are not indexed; the index is compared
+    # Pagefind reads the views of this build's pages only: a page that is gone (still in the
+    # folder until `finish`) is not indexed.
     assert out.manifest is not None
     views = Output(out.manifest.with_name("search-view"))
     written = set(out.written)
