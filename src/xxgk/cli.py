@@ -26,14 +26,8 @@ if TYPE_CHECKING:
 err = Console(stderr=True)
 
 
-@click.group()
-@click.version_option(__version__, prog_name="xxgk")
-def main() -> None:
-    """政府信息公开工作年度报告 → 数据包与网站。"""
-
-
-@main.command()
-@click.option(
+# Options that build and parse-all share.
+_reports_option = click.option(
     "--reports",
     "reports_dir",
     type=click.Path(file_okay=False, path_type=Path),
@@ -41,14 +35,28 @@ def main() -> None:
     show_default=True,
     help="报告目录（递归查找）。",
 )
-@click.option(
-    "--out",
-    "out_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("."),
-    show_default=True,
-    help="输出目录：写入 OUT/datapackage 与 OUT/site。",
-)
+
+
+def _out_option(help: str):
+    return click.option(
+        "--out",
+        "out_dir",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=Path("."),
+        show_default=True,
+        help=help,
+    )
+
+
+@click.group()
+@click.version_option(__version__, prog_name="xxgk")
+def main() -> None:
+    """政府信息公开工作年度报告 → 数据包与网站。"""
+
+
+@main.command()
+@_reports_option
+@_out_option("输出目录：写入 OUT/datapackage 与 OUT/site。")
 @click.option("--strict", is_flag=True, help="任何无法读取的报告或 error 级检查结果都使构建失败。")
 @click.option(
     "--fail-on-unreadable",
@@ -252,22 +260,8 @@ def _shard(ctx: click.Context, param: click.Parameter, value: str) -> tuple[int,
 
 
 @main.command("parse-all")
-@click.option(
-    "--reports",
-    "reports_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("reports"),
-    show_default=True,
-    help="报告目录（递归查找）。",
-)
-@click.option(
-    "--out",
-    "out_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("."),
-    show_default=True,
-    help="输出目录：解析结果写入 OUT/build/cache。",
-)
+@_reports_option
+@_out_option("输出目录：解析结果写入 OUT/build/cache。")
 @click.option(
     "--shard",
     callback=_shard,
