@@ -23,7 +23,6 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
-import os
 import shutil
 import sys
 import time
@@ -35,6 +34,8 @@ from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .files import replace_atomically
+
 if TYPE_CHECKING:
     from .process import FileOutcome
 
@@ -44,7 +45,7 @@ __all__ = ["EPOCH", "ParseCache", "fingerprint"]
 EPOCH = 1
 # The packages and modules whose every file decides what a report reads as.
 PACKAGES = ("ingest", "parse", "check", "formats")
-MODULES = ("process.py", "cache.py")
+MODULES = ("process.py", "cache.py", "files.py")
 # Libraries whose version can change a reading. Absent ones are recorded as absent.
 LIBRARIES = (
     "pdfplumber",
@@ -151,14 +152,9 @@ class ParseCache:
         entry = {"key": key, "sha256": outcome.sha256, "report": report, "reason": outcome.reason}
         payload = json.dumps(entry, ensure_ascii=False, separators=(",", ":")).encode()
         data = _HEADER + hashlib.sha256(payload).hexdigest().encode() + b"\n" + payload
-        path = self.path(key)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f".{path.name}.{os.getpid()}.{os.urandom(4).hex()}.tmp")
         try:
-            tmp.write_bytes(data)
-            os.replace(tmp, path)
+            replace_atomically(self.path(key), lambda fh: fh.write(data))
         except OSError:
-            tmp.unlink(missing_ok=True)
             return False  # a full disk costs a re-parse next time, not the build
         return True
 

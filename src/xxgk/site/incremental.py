@@ -24,9 +24,12 @@ import functools
 import hashlib
 import json
 import os
+import shutil
 import time
 from collections.abc import Iterable
 from pathlib import Path
+
+from ..files import replace_atomically
 
 MANIFEST_VERSION = 1
 
@@ -39,14 +42,8 @@ def put(path: Path, data: bytes) -> bool:
         if path.stat().st_size == len(data) and path.read_bytes() == data:
             return False
     except OSError:
-        path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        tmp.write_bytes(data)
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+        pass  # not there yet
+    replace_atomically(path, lambda fh: fh.write(data))
     return True
 
 
@@ -70,16 +67,8 @@ def put_file(path: Path, source: Path) -> bool:
     """Copy `source` to `path` unless `path` already holds the same bytes. True when written."""
     if same_file(source, path):
         return False
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        with source.open("rb") as src, tmp.open("wb") as dst:
-            while block := src.read(1 << 20):
-                dst.write(block)
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+    with source.open("rb") as src:
+        replace_atomically(path, lambda dst: shutil.copyfileobj(src, dst, 1 << 20))
     return True
 
 
