@@ -57,7 +57,9 @@ def parse_document(doc: Document, sha256: str, source_file: str) -> Report:
             f"文件不完整：在第{last}部分之后中断，缺少第四部分的统计表和第六部分（可能是截断的文件）"
         )
 
-    paragraphs = paragraphs[: _report_end(paragraphs, headings, cat)]
+    end = _report_end(paragraphs, headings, cat)
+    appended = paragraphs[end].strip()[:40] if end < len(paragraphs) else None
+    paragraphs = paragraphs[:end]
     published_on, signature_names, signature_at = find_signature(paragraphs)
     published_on = published_on or find_labelled_date(paragraphs) or parse_date(doc.meta.get("published", ""))
     full_text = "\n".join(paragraphs)
@@ -79,6 +81,8 @@ def parse_document(doc: Document, sha256: str, source_file: str) -> Report:
     place = g.resolve(place, full_text)
 
     findings: list[Finding] = []
+    if appended:  # what was left out is said, not silently dropped
+        findings.append(Finding.of("appended_report", text=appended))
     sections = _sections(paragraphs, headings, signature_at, cat)
     for s in cat.sections:
         if s.number not in headings:

@@ -313,6 +313,7 @@ def _second_report(case: Case) -> None:
     other = _base_report(rng, 60, case.rep.year)
     extra = build_doc(other).blocks
     case.doc.blocks += [Block("pagebreak"), *extra]
+    case.expect("appended_report")
 
 
 def _arithmetic(case: Case) -> None:
