@@ -80,17 +80,24 @@ def fingerprint_of(root: Path) -> str:
         data = path.read_bytes()
         h.update(f"{path.relative_to(root).as_posix()}\0{len(data)}\0".encode())
         h.update(data)
-    for name in LIBRARIES:
-        try:
-            version = metadata.version(name)
-        except metadata.PackageNotFoundError:
-            version = "absent"
-        h.update(f"{name}=={version}\n".encode())
+    h.update(library_versions(LIBRARIES).encode())
     py = sys.version_info
     h.update(f"python {py.major}.{py.minor} unicode {unicodedata.unidata_version}\n".encode())
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
     h.update(f"libreoffice {'yes' if soffice else 'no'}\n".encode())
     return h.hexdigest()
+
+
+def library_versions(names: Iterable[str]) -> str:
+    """「name==version」 a line each (「absent」 when not installed), for fingerprints."""
+    lines = []
+    for name in names:
+        try:
+            version = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            version = "absent"
+        lines.append(f"{name}=={version}\n")
+    return "".join(lines)
 
 
 @cache

@@ -36,6 +36,13 @@ _reports_option = click.option(
     help="报告目录（递归查找）。",
 )
 
+_cache_dir_option = click.option(
+    "--cache-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="解析缓存目录（默认：OUT/build/cache）。",
+)
+
 
 def _out_option(help: str):
     return click.option(
@@ -77,12 +84,7 @@ def main() -> None:
     is_flag=True,
     help="不用解析缓存：重新读取全部文件；不读也不写缓存（缓存原样保留）。",
 )
-@click.option(
-    "--cache-dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=None,
-    help="解析缓存目录（默认：OUT/build/cache）。",
-)
+@_cache_dir_option
 def build(
     reports_dir: Path,
     out_dir: Path,
@@ -271,12 +273,7 @@ def _shard(ctx: click.Context, param: click.Parameter, value: str) -> tuple[int,
 )
 @click.option("--workers", type=int, default=None, help="解析进程数（默认：CPU 核数）。")
 @click.option("--no-cache", is_flag=True, help="缓存中已有的文件也重新解析（结果仍写入缓存）。")
-@click.option(
-    "--cache-dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=None,
-    help="解析缓存目录（默认：OUT/build/cache）。",
-)
+@_cache_dir_option
 def parse_all(
     reports_dir: Path,
     out_dir: Path,

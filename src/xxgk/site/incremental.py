@@ -260,18 +260,11 @@ def code_fingerprint() -> str:
     """What every unit's output also depends on: all of xxgk's own files (code, templates,
     assets, formats.yaml), the parser's fingerprint (its libraries and Python) and the versions
     of the libraries that write the site. A change to any of them redoes every unit once."""
-    from importlib import metadata
-
-    from ..cache import fingerprint
+    from ..cache import fingerprint, library_versions
 
     root = Path(__file__).resolve().parents[1]
     h = hashlib.sha256(f"xxgk site units {MANIFEST_VERSION}\0{fingerprint()}\0".encode())
-    for lib in LIBRARIES:
-        try:
-            version = metadata.version(lib)
-        except metadata.PackageNotFoundError:
-            version = "-"
-        h.update(f"{lib}={version}\0".encode())
+    h.update(library_versions(LIBRARIES).encode())
     files = (p for p in root.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
     for path in sorted(files, key=lambda p: p.relative_to(root).as_posix()):
         h.update(path.relative_to(root).as_posix().encode() + b"\0")
