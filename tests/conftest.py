@@ -40,3 +40,24 @@ def cell(report: Report, table: str, row: str, column: str):
 @pytest.fixture(scope="session")
 def seed_reports() -> dict[str, Report]:
     return {p.name[:3]: parse_path(p) for p in SEEDS}
+
+
+DUCKDB_ZIP = "site/downloads/xxgk-duckdb.zip"  # the DuckDB database, zipped, as the site offers it
+
+
+def duckdb_rows(path: Path) -> dict[str, list]:
+    """Every table of a DuckDB database (a .duckdb file, or the site's ZIP holding one) as sorted
+    rows: two writes of the same tables give different file bytes (its header), never other rows."""
+    import tempfile
+    import zipfile
+
+    import duckdb
+
+    with tempfile.TemporaryDirectory() as tmp:
+        if path.suffix == ".zip":
+            with zipfile.ZipFile(path) as z:
+                (member,) = z.namelist()
+                path = Path(z.extract(member, tmp))
+        with duckdb.connect(str(path), read_only=True) as con:
+            names = [t for (t,) in con.sql("SELECT table_name FROM duckdb_tables() ORDER BY 1").fetchall()]
+            return {t: sorted(map(repr, con.sql(f'SELECT * FROM "{t}"').fetchall())) for t in names}

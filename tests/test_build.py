@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import json
 import os
+import re
 import shutil
 import zipfile
 from pathlib import Path
@@ -17,6 +18,7 @@ from xxgk.cli import main
 from xxgk.package.validate import validate_package
 from xxgk.pipeline import build
 from xxgk.site.incremental import Output
+from xxgk.site.search import search_view
 
 BAD = {
     "empty.txt": b"",
@@ -128,38 +130,59 @@ def test_site_has_every_page_and_downloads(built):
         folder = site / "agencies" / a["agency_id"]
         html = (folder / "index.html").read_text("utf-8")
         assert a["name"] in html
-        assert (
-            (folder / f"{a['agency_id']}.csv")
-            .read_text("utf-8-sig")
-            .startswith("year,table,row,natural_person")
-        )
+        for table, head in (
+            ("proactive_disclosure", "year,row,issued,"),
+            ("applications", "year,row,natural_person,"),
+            ("reviews_litigation", "year,row,upheld,"),
+        ):
+            assert (folder / f"{a['agency_id']}-{table}.csv").read_text("utf-8-sig").startswith(head)
+            assert f'href="{a["agency_id"]}-{table}.csv"' in html
         with zipfile.ZipFile(folder / f"{a['agency_id']}.xlsx") as book:  # without its optional parts
             parts = book.namelist()
+            sheets = re.findall(r'<sheet name="([^"]+)"', book.read("xl/workbook.xml").decode())
+            strings = book.read("xl/sharedStrings.xml").decode()
         assert "xl/worksheets/sheet1.xml" in parts and not [p for p in parts if "theme/" in p or "Props" in p]
+        # one sheet, every year's tables one under another, latest first
+        assert sheets == ["各年度"]
+        years = [
+            y
+            for y in (
+                int(r["year"])
+                for r in read_csv(out / "datapackage/data/reports.csv")
+                if r["agency_id"] == a["agency_id"]
+            )
+        ]
+        titles = [int(y) for y in re.findall(r"<t>(\d{4})年（20\d\d 版格式）</t>", strings)]
+        assert titles == sorted(years, reverse=True)
         assert f'href="{a["agency_id"]}.xlsx"' in html
     assert '<html lang="zh-CN"' in (site / "index.html").read_text("utf-8")  # GB/T 37668: the page's language
 
 
-def test_agency_csv_has_the_packages_rows_one_line_per_national_row(built):
-    """An agency's CSV download: table 三 and 四 lines are the package's `applications` and
-    `reviews_litigation` rows of its reports, column for column; table 二 has one line per item
-    (its measures in columns) holding the package's `proactive_disclosure` values."""
+def test_agency_csvs_have_the_packages_rows_one_line_per_national_row(built):
+    """An agency's CSV downloads, one per national table: table 三's and 四's lines are the
+    package's `applications` and `reviews_litigation` rows of its reports, column for column;
+    table 二's has one line per item (its measures in columns) holding the package's
+    `proactive_disclosure` values."""
     out, _ = built
     agency = "wuhan-qiaokou-danganguan"
-    with (out / f"site/agencies/{agency}/{agency}.csv").open(encoding="utf-8-sig") as fh:
-        lines = list(csv.DictReader(fh))
+
+    def lines(table: str) -> list[dict]:
+        with (out / f"site/agencies/{agency}/{agency}-{table}.csv").open(encoding="utf-8-sig") as fh:
+            return list(csv.DictReader(fh))
+
     data = out / "datapackage/data"
     for table, key in (("applications", "row"), ("reviews_litigation", "proceeding")):
         package = [r for r in read_csv(data / f"{table}.csv") if r["report_id"].startswith(agency + "-")]
-        mine = {(ln["year"], ln["row"]): ln for ln in lines if ln["table"] == table}
+        mine = {(ln["year"], ln["row"]): ln for ln in lines(table)}
         assert len(mine) == len(package) > 0
         for r in package:
             ln = mine[(r["report_id"].rsplit("-", 1)[1], r[key])]
             assert all(ln[c] == r[c] for c in r if c not in ("report_id", key, "row_order")), (r, ln)
+            assert set(ln) == {"year", "row"} | {c for c in r if c not in ("report_id", key, "row_order")}
     proactive = [
         r for r in read_csv(data / "proactive_disclosure.csv") if r["report_id"].startswith(agency + "-")
     ]
-    mine = {(ln["year"], ln["row"]): ln for ln in lines if ln["table"] == "proactive_disclosure"}
+    mine = {(ln["year"], ln["row"]): ln for ln in lines("proactive_disclosure")}
     for r in proactive:  # a number as published (3, not 3.0); blank stays blank
         value = mine[(r["report_id"].rsplit("-", 1)[1], r["item"])][r["measure"]]
         assert (value and float(value)) == (r["value"] and float(r["value"])), (r, value)
@@ -168,7 +191,6 @@ def test_agency_csv_has_the_packages_rows_one_line_per_national_row(built):
 
 def test_site_loads_nothing_from_another_host(built):
     out, _ = built
-    import re
 
     loads = re.compile(r"""(?:src|href)=["'](?:https?:)?//[^"']+["'][^>]*""")
     for html in (out / "site").rglob("*.html"):
@@ -192,8 +214,11 @@ def test_search_indexes_every_page_and_what_each_marks(built):
     assert not (site / "search/search_index.json").exists()  # Material's index is gone
     agency = (site / "agencies/wuhan-qiaokou-danganguan/index.html").read_text("utf-8")
     assert "<h1 data-pagefind-body>武汉市硚口区档案馆</h1>" in agency
-    assert '<div class="xx-text" data-pagefind-ignore>' in agency
-    assert 'class="xx-table xx-num xx-apps" data-pagefind-ignore' in agency
+    # the report's text and tables are outside every searched part: not in what Pagefind reads
+    view = search_view(agency.encode()).decode()
+    assert '<div class="xx-text">' in agency and "xx-text" not in view
+    assert 'class="xx-table xx-num xx-apps"' in agency and "<table" not in view
+    assert "武汉市硚口区档案馆" in view
     region = (site / "regions/hubei-wuhan-qiaokou/index.html").read_text("utf-8")
     assert "<h1 data-pagefind-body>湖北省武汉市硚口区</h1>" in region
 
@@ -368,8 +393,8 @@ def test_one_id_across_file_kinds_and_name_variants_and_a_clean_carry_over(tmp_p
     assert formats == ["docx", "html", "txt"]
 
 
-def test_data_page_downloads_workbook_parquet_duckdb_zip_and_json_ld(built):
-    import re
+def test_data_page_downloads_workbook_parquet_duckdb_zip_and_json_ld(built, tmp_path):
+
     import zipfile
 
     import duckdb
@@ -389,7 +414,10 @@ def test_data_page_downloads_workbook_parquet_duckdb_zip_and_json_ld(built):
         names = z.namelist()
         assert "README.txt" in names and "datapackage.json" in names and "data/applications.csv" in names
         assert "CC-BY-4.0" in z.read("README.txt").decode()
-    con = duckdb.connect(str(dl / "xxgk.duckdb"), read_only=True)
+    with zipfile.ZipFile(dl / "xxgk-duckdb.zip") as z:  # the database, zipped (a fifth of its size)
+        assert z.namelist() == ["xxgk.duckdb"]
+        db = z.extract("xxgk.duckdb", tmp_path)
+    con = duckdb.connect(db, read_only=True)
     assert con.execute("SELECT count(*) FROM applications").fetchall() == [(125,)]
     parquet = str(dl / "parquet" / "reports.parquet")
     assert con.execute(f"SELECT count(*) FROM '{parquet}'").fetchall() == [(5,)]
@@ -398,7 +426,7 @@ def test_data_page_downloads_workbook_parquet_duckdb_zip_and_json_ld(built):
     ld = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', page, re.S).group(1))
     assert ld["@type"] == "Dataset" and ld["license"].startswith("https://creativecommons.org/")
     links = ("../downloads/xlsx/xxgk-hubei.xlsx", "../downloads/xlsx/xxgk-quanguo.xlsx")
-    for link in (*links, "../downloads/xxgk-datapackage.zip", "../downloads/xxgk.duckdb"):
+    for link in (*links, "../downloads/xxgk-datapackage.zip", "../downloads/xxgk-duckdb.zip"):
         assert link in page
     assert "../datapackage/data/applications.csv.gz" in page
 
@@ -480,7 +508,6 @@ def test_sitemap_lists_every_page_when_the_site_url_is_known(tmp_path, monkeypat
 def test_comparison_pages_split_by_region_past_the_page_size(tmp_path, monkeypatch):
     """At national scale a year or a province is too long for one table: the page compares the
     sub-regions and each sub-region's page compares its agencies."""
-    import re
 
     from xxgk.site import compare_pages
     from xxgk.site.compare_pages import region_slug

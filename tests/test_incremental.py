@@ -8,9 +8,8 @@ import shutil
 import sys
 from pathlib import Path
 
-import duckdb
 import pytest
-from conftest import ROOT, SEEDS
+from conftest import DUCKDB_ZIP, ROOT, SEEDS, duckdb_rows
 
 from xxgk.pipeline import build
 from xxgk.site.search import write_index
@@ -70,17 +69,9 @@ def assert_same_outputs(a: Path, b: Path) -> None:
     sa = {f: data for f, (_, data) in snapshot(a).items()}
     sb = {f: data for f, (_, data) in snapshot(b).items()}
     assert sorted(sa) == sorted(sb)
-    db = "site/downloads/xxgk.duckdb"
+    db = DUCKDB_ZIP
     assert [f for f in sa if sa[f] != sb[f] and f != db] == []
-    tables = []
-    for out in (a, b):
-        con = duckdb.connect(str(out / db), read_only=True)
-        names = [r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()]
-        tables.append(
-            {n: sorted(con.execute(f"SELECT * FROM {n}").fetchall(), key=repr) for n in sorted(names)}
-        )
-        con.close()
-    assert tables[0] == tables[1]
+    assert duckdb_rows(a / db) == duckdb_rows(b / db)
 
 
 @pytest.fixture(scope="module")
@@ -120,7 +111,7 @@ def test_a_build_rewrites_only_what_changed_and_ends_as_a_clean_build(corpus, tm
     repaired = build(corpus, out)
     assert repaired.parsed == 0
     s2 = snapshot(out)
-    db = "site/downloads/xxgk.duckdb"  # made again with the downloads; its bytes are not stable
+    db = DUCKDB_ZIP  # made again with the downloads; its bytes are not stable
     assert {f: v[1] for f, v in s2.items() if f != db} == {f: v[1] for f, v in s1.items() if f != db}
     written, added, removed = changes(s1, s2)
     page_rel, zip_rel = (
@@ -154,7 +145,7 @@ def test_a_build_rewrites_only_what_changed_and_ends_as_a_clean_build(corpus, tm
     assert len(touched) == 1, (touched, added, removed)
     (agency,) = touched
     assert only_expected(written, agency) == []
-    assert f"site/agencies/{agency}/{agency}.csv" in written
+    assert f"site/agencies/{agency}/{agency}-applications.csv" in written
 
     # The new report removed: its agency's files are deleted, other agencies untouched.
     (corpus / "gen" / new["file"]).unlink()
@@ -185,7 +176,7 @@ def test_without_the_manifest_the_work_is_redone_but_no_byte_changes(corpus, tmp
     again = build(corpus, out)
     # only the DuckDB database, whose file differs between two writes of the same tables
     assert again.units_kept == 0 and again.written == {"datapackage": 0, "site": 1}
-    assert changes(before, snapshot(out)) == ({"site/downloads/xxgk.duckdb"}, set(), set())
+    assert changes(before, snapshot(out)) == ({DUCKDB_ZIP}, set(), set())
 
 
 def test_a_failed_check_writes_nothing(corpus, tmp_path):
@@ -200,3 +191,26 @@ def test_a_failed_check_writes_nothing(corpus, tmp_path):
         extra.unlink()
     assert not failed.ok
     assert snapshot(out) == before
+
+
+def test_slugs_are_kept_between_builds_and_trusted_only_from_the_same_code(tmp_path, monkeypatch):
+    """OUT/build/slugs.json keeps the slugs a build made, so a rebuild that meets no new name does
+    not load jieba's dictionary; a file made by other code or libraries, or damaged, is ignored."""
+    from xxgk.package import identity
+
+    path = tmp_path / "slugs.json"
+    monkeypatch.setattr(identity, "_SLUGS", {})
+    assert identity.slug("硚口区档案馆") == "qiaokouqu-danganguan"
+    identity.save_slugs(path)
+    monkeypatch.setattr(identity, "_SLUGS", {})
+    identity.load_slugs(path)
+    assert identity._SLUGS == {"硚口区档案馆": "qiaokouqu-danganguan"}
+
+    made = []
+    monkeypatch.setattr(identity, "_slug", lambda text: made.append(text) or "x")
+    assert identity.slug("硚口区档案馆") == "qiaokouqu-danganguan" and made == []  # from the file
+    for damaged in ('{"key": "other code", "slugs": {"档案馆": "wrong"}}', "{not json", '["a list"]'):
+        path.write_text(damaged, encoding="utf-8")
+        monkeypatch.setattr(identity, "_SLUGS", {})
+        identity.load_slugs(path)
+        assert identity._SLUGS == {}

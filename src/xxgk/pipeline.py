@@ -33,7 +33,14 @@ from .aggregate import run_aggregations
 from .cache import ParseCache
 from .check import cross_year_carry
 from .ingest import SUFFIXES
-from .package.identity import Agency, choose_per_year, group_agencies
+from .package.identity import (
+    SLUGS_FILE,
+    Agency,
+    choose_per_year,
+    group_agencies,
+    load_slugs,
+    save_slugs,
+)
 from .package.validate import validate_package
 from .package.writer import core_rows, created, report_id, write_descriptor, write_table
 from .parse.report import Report
@@ -304,7 +311,10 @@ def build(
 
     t = time.perf_counter()
     final_pkg = out_dir / "datapackage"
+    slugs = out_dir / "build" / SLUGS_FILE
+    load_slugs(slugs)
     pub = select(outcomes, previous_ids(final_pkg))
+    save_slugs(slugs)
     kept = pub.reports
     result.duplicates = pub.duplicates
     result.published, result.agencies = len(kept), len(pub.agencies)
@@ -360,6 +370,7 @@ def build(
         result.site_timings = site_out.timings
         result.written["site"] = len(site_out.written) + len(site_out.removed)
         result.units_kept = site_out.kept_units
+        save_slugs(slugs)  # the site's own (its provinces' names)
     result.timings["total"] = time.perf_counter() - t0
     return result
 

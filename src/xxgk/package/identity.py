@@ -9,14 +9,20 @@ later build sees a fuller name (see `previous`).
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
+import inspect
+import json
 import logging
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import jieba
 from pypinyin import Style, lazy_pinyin
 
+from ..files import replace_atomically
 from ..parse.regions import gazetteer
 from ..parse.report import Report
 
@@ -38,8 +44,54 @@ class Agency:
     reports: list[Report] = field(default_factory=list)
 
 
+# Slugs already made, kept between builds (`load_slugs`, `save_slugs`): a build asks for the slug
+# of every agency's name and region, and a rebuild that meets no new name then never loads jieba's
+# dictionary (about 1.5 s).
+_SLUGS: dict[str, str] = {}
+SLUGS_FILE = "slugs.json"  # in OUT/build/
+_SLUGS_SAVED = 0  # entries when last loaded or saved
+
+
 def slug(text: str) -> str:
     """Readable ASCII: pinyin per word, words joined by 「-」 (「档案馆」→ danganguan)."""
+    hit = _SLUGS.get(text)
+    if hit is None:
+        hit = _SLUGS[text] = _slug(text)
+    return hit
+
+
+def _slug_key() -> str:
+    """What a slug depends on besides its text: this function's code and the two libraries."""
+    from ..cache import library_versions
+
+    code = inspect.getsource(_slug)
+    return hashlib.sha256((code + library_versions(("jieba", "pypinyin"))).encode()).hexdigest()
+
+
+def load_slugs(path: Path) -> None:
+    """Add the slugs kept in `path` (made by the same code and libraries) to this process's."""
+    global _SLUGS_SAVED
+    try:
+        kept = json.loads(path.read_text("utf-8"))
+        if kept.get("key") == _slug_key():
+            _SLUGS.update({k: v for k, v in kept["slugs"].items() if isinstance(v, str)})
+    except (OSError, ValueError, AttributeError, KeyError):
+        pass  # none kept, or not ours to trust: made again
+    _SLUGS_SAVED = len(_SLUGS)
+
+
+def save_slugs(path: Path) -> None:
+    """Keep this process's slugs in `path` (atomically), when it made new ones."""
+    global _SLUGS_SAVED
+    if len(_SLUGS) == _SLUGS_SAVED and path.exists():
+        return
+    data = json.dumps({"key": _slug_key(), "slugs": _SLUGS}, ensure_ascii=False, sort_keys=True)
+    with contextlib.suppress(OSError):
+        replace_atomically(path, lambda fh: fh.write(data.encode("utf-8")))
+    _SLUGS_SAVED = len(_SLUGS)
+
+
+def _slug(text: str) -> str:
     words = []
     for word in jieba.lcut(text):
         p = "".join(lazy_pinyin(word, style=Style.NORMAL, errors=lambda s: list(s)))

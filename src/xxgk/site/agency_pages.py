@@ -62,8 +62,9 @@ def write_agency_pages(
             if source.exists():
                 out.copy(location + source_name, source, unit)
             year_views.append(_year_view(r, by_year[r.year], source_name))
-        rows = _agency_rows(a, chosen)
-        out.write(f"{location}{a.agency_id}.csv", _agency_csv(rows).encode("utf-8-sig"), unit)
+        for table, rows in _agency_rows(a, chosen).items():
+            csv_text = _agency_csv(table, rows).encode("utf-8-sig")
+            out.write(location + agency_csv_name(a.agency_id, table), csv_text, unit)
         batch.append((a, chosen, out.root, unit))
         if len(batch) == XLSX_BATCH:
             workbooks.append(pool.submit(_agency_workbooks, batch))
@@ -187,14 +188,13 @@ class _Cell:
 
 
 def _row_head(label: str, flag: _Flag | None, year: int, rows: int = 1) -> Markup:
-    """A row's label as its <th scope=row> (over `rows` rows), with the label as printed where it
+    """A row's label as its <th> (over `rows` rows), with the label as printed where it
     differs; no end tag, as a cell."""
     span = f" rowspan={rows}" if rows > 1 else ""
     texts = flag.printed if flag else []
     printed = "".join(f"<span class=xx-printed>{html.escape(t)}</span>" for t in texts)
     return Markup(
-        f"<th scope=row{span}{_class((flag.css if flag else '',))}>"
-        f"{html.escape(label)}{printed}{_refs(flag, year)}"
+        f"<th{span}{_class((flag.css if flag else '',))}>{html.escape(label)}{printed}{_refs(flag, year)}"
     )
 
 
@@ -336,48 +336,50 @@ def _year_view(r: Report, summary: dict, source_name: str) -> dict:
     }
 
 
-def agency_header() -> list[str]:
-    """The agency CSV's columns: the package's own names. Table 三's and table 四's lines have
-    the columns of `applications` and `reviews_litigation` (sharing `total`); table 二's have one
-    column per measure, the national row of an item on one line."""
+# An agency's CSVs, one per national table: agencies/<id>/<id>-<resource>.csv (site/agency_pages.py).
+AGENCY_TABLES = ("proactive_disclosure", "applications", "reviews_litigation")
+
+
+def agency_csv_name(agency_id: str, table: str) -> str:
+    return f"{agency_id}-{table}.csv"
+
+
+def agency_header(table: str) -> list[str]:
+    """An agency CSV's columns, the package's own names: `year`, `row` (the national row's code),
+    then table 三's and 四's columns as `applications` and `reviews_litigation` have them, or for
+    table 二 one column per measure (the national row of an item on one line)."""
     cat = catalogue()
-    measures = list(cat.measures)
-    return [
-        "year",
-        "table",
-        "row",
-        *(ap.code for ap in cat.applicants if ap.code != "total"),
-        *(res.code for res in cat.review_results if res.code != "total"),
-        "total",
-        *measures,
-    ]
+    columns = {
+        "proactive_disclosure": list(cat.measures),
+        "applications": [ap.code for ap in cat.applicants],
+        "reviews_litigation": [res.code for res in cat.review_results],
+    }[table]
+    return ["year", "row", *columns]
 
 
-def _agency_rows(a: Agency, reports: list[Report]) -> list[list]:
+def _agency_rows(a: Agency, reports: list[Report]) -> dict[str, list[list]]:
     """Every national-table row of the agency's reports, one line each (as `applications.csv`
-    has table 三): about 36 lines a report where the long form had about 300."""
+    has table 三), by table: about 36 lines a report where the long form had about 300."""
     cat = catalogue()
-    header = agency_header()
-    at = {name: i for i, name in enumerate(header)}
-    rows: list[list] = []
+    tables: dict[str, list[list]] = {t: [] for t in AGENCY_TABLES}
+    at = {t: {name: i for i, name in enumerate(agency_header(t))} for t in AGENCY_TABLES}
     for r in reports:
         fmt = cat.formats[r.template]
 
-        def line(table: str, row: str, cells: dict, year: int = r.year) -> list:
-            out: list = [None] * len(header)
-            out[0], out[1], out[2] = year, table, row
+        def line(table: str, row: str, cells: dict, year: int = r.year) -> None:
+            out: list = [None] * len(at[table])
+            out[0], out[1] = year, row
             for column, cell in cells.items():
-                out[at[column]] = cell.value
-            return out
+                out[at[table][column]] = cell.value
+            tables[table].append(out)
 
         for item in fmt.proactive_items:
-            cells = {m: r.proactive[(item.code, m)] for m in item.measures}
-            rows.append(line("proactive_disclosure", item.code, cells))
+            line("proactive_disclosure", item.code, {m: r.proactive[(item.code, m)] for m in item.measures})
         for code in r.applications:
-            rows.append(line("applications", code, r.applications[code]))
+            line("applications", code, r.applications[code])
         for p in cat.proceedings:
-            rows.append(line("reviews_litigation", p.code, r.reviews[p.code]))
-    return rows
+            line("reviews_litigation", p.code, r.reviews[p.code])
+    return tables
 
 
 def _application_labels(r: Report, fmt, labels: dict[str, str]) -> list[tuple[str, str]]:
@@ -387,30 +389,35 @@ def _application_labels(r: Report, fmt, labels: dict[str, str]) -> list[tuple[st
     return [(code, labels.get(code) or foreign.get(code, code)) for code in r.applications]
 
 
-def _agency_csv(rows: list[list]) -> str:
-    """The agency's rows as CSV with a BOM, which Excel needs to show Chinese; a blank cell is
+def _agency_csv(table: str, rows: list[list]) -> str:
+    """One table's rows as CSV with a BOM, which Excel needs to show Chinese; a blank cell is
     empty, as in the package."""
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
-    w.writerow(agency_header())
-    w.writerows([r[0], r[1], r[2], *(plain_number(v) for v in r[3:])] for r in rows)
+    w.writerow(agency_header(table))
+    w.writerows([r[0], r[1], *(plain_number(v) for v in r[2:])] for r in rows)
     return buf.getvalue()
 
 
 def _agency_xlsx(a: Agency, reports: list[Report]) -> bytes:
-    """One sheet per year, each table laid out as the national format prints it; without the
-    optional parts (`_slim_xlsx`), so the same reports give the same bytes."""
+    """One sheet, the years one under another (latest first), each year's tables laid out as the
+    national format prints them; without the optional parts (`_slim_xlsx`), so the same reports
+    give the same bytes. One sheet rather than one a year: the years' rows compress together
+    (an agency's file 9.5 → 5.7 KB at four reports)."""
     cat = catalogue()
     buf = io.BytesIO()
     book = xlsxwriter.Workbook(buf, {"in_memory": True})
     bold = book.add_format({"bold": True})
+    sheet = book.add_worksheet("各年度")
+    sheet.set_column(0, 0, 44)
+    sheet.write(0, 0, a.name, bold)
+    row = 2
     for r in sorted(reports, key=lambda r: -r.year):
         fmt = cat.formats[r.template]
-        sheet = book.add_worksheet(f"{r.year}年")
-        sheet.set_column(0, 0, 44)
-        sheet.write(0, 0, f"{a.name} {r.year}年（{r.template} 版格式）", bold)
-        sheet.write(2, 0, cat.table_titles["proactive_disclosure"], bold)
-        row = 3
+        sheet.write(row, 0, f"{r.year}年（{r.template} 版格式）", bold)
+        row += 1
+        sheet.write(row, 0, cat.table_titles["proactive_disclosure"], bold)
+        row += 1
         for item in fmt.proactive_items:
             for m in item.measures:
                 sheet.write_row(
@@ -439,6 +446,7 @@ def _agency_xlsx(a: Agency, reports: list[Report]) -> bytes:
             sheet.write(row, 0, proceeding_label(p))
             sheet.write_row(row, 1, [v.value for v in r.reviews[p.code].values()])
             row += 1
+        row += 2
     book.close()
     return _slim_xlsx(buf.getvalue())
 
@@ -466,5 +474,5 @@ def _slim_xlsx(data: bytes) -> bytes:
                 part = re.sub(rb'<Relationship [^>]*Target="(?:theme/|docProps/)[^"]*"/>', b"", part)
             elif info.filename == "xl/styles.xml":
                 part = part.replace(b'<color theme="1"/>', b"").replace(b'<scheme val="minor"/>', b"")
-            z.writestr(zipfile.ZipInfo(info.filename, info.date_time), part, zipfile.ZIP_DEFLATED)
+            z.writestr(zipfile.ZipInfo(info.filename, info.date_time), part, zipfile.ZIP_DEFLATED, 9)
     return out.getvalue()
