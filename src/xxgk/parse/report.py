@@ -58,6 +58,7 @@ class Finding:
 _STATUS = {s.value: s for s in CellStatus}
 _CELLS: dict[tuple, CellValue] = {}  # Report.from_json's distinct cells
 _PLAIN: dict[tuple, CellValue] = {}  # …and those read as printed, by (type, value)
+_INTS: dict[int, CellValue] = {}  # …of which the whole numbers, by value
 
 
 def _plain(v: CellValue) -> bool:
@@ -194,6 +195,8 @@ class Report:
                     if len(_PLAIN) >= 200_000:
                         _PLAIN.clear()
                     hit = _PLAIN[(c.__class__, c)] = CellValue(c, CellStatus.OK, str(c))  # type: ignore[arg-type]
+                    if c.__class__ is int and len(_INTS) < 100_000:
+                        _INTS[c] = hit  # type: ignore[index]
                 return hit
             value, status, text = c["value"], c["status"], c["text"]  # type: ignore[index]
             key = (value.__class__, value, status, text)
@@ -204,8 +207,14 @@ class Report:
                 hit = _CELLS[key] = CellValue(value, _STATUS[status], text)
             return hit
 
-        def cells(d: dict[str, dict]) -> dict[str, CellValue]:
-            return {k: cell(c) for k, c in d.items()}
+        ints = _INTS  # the common case, a small whole number read as printed, without a call
+
+        def cells(d: dict[str, object]) -> dict[str, CellValue]:
+            out = {}
+            for k, c in d.items():
+                hit = ints.get(c) if c.__class__ is int else None  # type: ignore[call-overload]
+                out[k] = hit if hit is not None else cell(c)
+            return out
 
         published = obj["published_on"]
         return cls(
