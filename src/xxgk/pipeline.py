@@ -138,6 +138,13 @@ def _process_and_store(job: tuple[Path, Path, ParseCache | None]) -> FileOutcome
     return outcome
 
 
+def _kept(outcome: FileOutcome) -> FileOutcome:
+    """The outcome as the build keeps it until the end: its report's cells shared."""
+    if outcome.report is not None:
+        outcome.report.share_cells()
+    return outcome
+
+
 def read_reports(
     files: list[Path],
     reports_dir: Path,
@@ -174,13 +181,13 @@ def read_reports(
     if workers <= 1 or len(jobs) < 64:
         done = map(_process_and_store, jobs)
         for i, outcome in zip(todo, done, strict=True):
-            outcomes[i] = outcome
+            outcomes[i] = _kept(outcome)
             if tick:
                 tick()
     else:
         with ProcessPoolExecutor(max_workers=workers) as pool:
             for i, outcome in zip(todo, pool.map(_process_and_store, jobs, chunksize=32), strict=True):
-                outcomes[i] = outcome
+                outcomes[i] = _kept(outcome)
                 if tick:
                     tick()
     return [o for o in outcomes if o is not None], keys

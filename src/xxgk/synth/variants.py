@@ -94,7 +94,12 @@ class Case:
         self.expected.append(Expect(rule, table, row, column, severity))
 
     def values(self, table: str | None = None) -> list[tuple[Key, float | int]]:
-        return [(k, v) for k, v in self.rep.slots() if table is None or k[0] == table]
+        """The cells printed as numbers (not those the report leaves blank or prints as 「-」,
+        which a variant that respells numbers must leave as they are)."""
+        printed = [
+            (k, v) for k, v in self.rep.slots() if k not in self.rep.blank and k not in self.rep.placeholder
+        ]
+        return [(k, v) for k, v in printed if table is None or k[0] == table]
 
 
 @dataclass(frozen=True)
