@@ -65,7 +65,8 @@ def site_package(pkg: Path, target: Path) -> None:
         with (
             source.open("rb") as fh,
             (target / res["path"]).open("wb") as raw,
-            gzip.GzipFile(filename="", mode="wb", compresslevel=9, fileobj=raw, mtime=0) as gz,
+            # level 6: level 9 takes twice the time (redone at every change) for 1% less
+            gzip.GzipFile(filename="", mode="wb", compresslevel=6, fileobj=raw, mtime=0) as gz,
         ):
             shutil.copyfileobj(fh, gz, 1 << 20)
     text = json.dumps(desc, ensure_ascii=False, indent=2) + "\n"

@@ -195,9 +195,10 @@ class Output:
             self._claim(rel, unit, written)
 
     def _intact(self, files: dict[str, list[int]]) -> bool:
+        root = f"{self.root}{os.sep}"  # os.stat of a string: a Path per file costs more than the stat
         for rel, (size, mtime) in files.items():
             try:
-                st = (self.root / rel).stat()
+                st = os.stat(root + rel)
             except OSError:
                 return False
             if st.st_size != size or st.st_mtime_ns != mtime:
@@ -228,10 +229,11 @@ class Output:
         if self.manifest is None:
             return
         units = {}
+        root = f"{self.root}{os.sep}"
         for key, (unit_digest, files) in sorted(self._units.items()):
             stats = {}
             for rel in sorted(set(files)):
-                st = (self.root / rel).stat()
+                st = os.stat(root + rel)
                 stats[rel] = [st.st_size, st.st_mtime_ns]
             units[key] = {"digest": unit_digest, "files": stats}
         data = {"version": MANIFEST_VERSION, "root": str(self.root), "units": units}
