@@ -19,14 +19,9 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import jieba
-from pypinyin import Style, lazy_pinyin
-
 from ..files import replace_atomically
 from ..parse.regions import gazetteer
 from ..parse.report import Report
-
-jieba.setLogLevel(logging.WARNING)
 
 _REGION_SUFFIX = re.compile(
     r"(?:特别行政区|维吾尔自治区|壮族自治区|回族自治区|自治区|自治州|自治县|地区|新区|省|市|区|县|旗|盟)$"
@@ -93,6 +88,11 @@ def save_slugs(path: Path) -> None:
 
 def _slug(text: str) -> str:
     words = []
+    # Imported here: a rebuild that meets no new name (`_SLUGS`) never pays for them (0.4 s).
+    import jieba
+    from pypinyin import Style, lazy_pinyin
+
+    jieba.setLogLevel(logging.WARNING)
     for word in jieba.lcut(text):
         p = "".join(lazy_pinyin(word, style=Style.NORMAL, errors=lambda s: list(s)))
         p = re.sub(r"[^a-z0-9]", "", p.lower())

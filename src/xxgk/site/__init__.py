@@ -20,7 +20,7 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import polars as pl
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from ..formats import catalogue
 from ..package.identity import SLUGS_FILE, Agency
@@ -92,6 +92,7 @@ def build_site(
         out.sync(HERE / "assets", "assets/", unit=None)
         fills = write_pages(pkg, agencies, published, docs, summary, rollups)
         shell = Shell(_mkdocs_pages(docs, out, work, site_url, code, fills), out)
+        _fill_docs(docs, fills)
         lap("mkdocs")
         agency_workbooks = write_agency_pages(agencies, published, shell, reports_dir, summary, pool)
         lap("agencies")
@@ -119,41 +120,71 @@ def build_site(
     return out
 
 
-# Fills: page (as MkDocs writes it) → {token in the page: HTML put in its place after the build}.
+# Fills: page (as MkDocs writes it) → {placeholder in the page: HTML put in its place after MkDocs}.
 Fills = dict[str, dict[str, str]]
 
 
 def _mkdocs_pages(docs: Path, out: Output, work: Path, site_url: str | None, code: str, fills: Fills) -> str:
     """The pages MkDocs builds (home, lists, data, SQL, method, 404) and the theme's files, written
-    into the site, with `fills` put in place; returns the shell page. Skipped when its Markdown,
-    the fills, the code and the address are those of the last build: the shell is then the one
-    kept in OUT/build/."""
+    into the site, with `fills` put in place; returns the shell page.
+
+    The Markdown holds placeholders where the data's numbers go (`{{ x|d }}` in the templates,
+    `write_pages`), so it changes only when the pages' shape does (a new year, province or region)
+    or the code: otherwise MkDocs does not run, and its pages kept in OUT/build/ (with their
+    placeholders) are filled again. A filled page is written only when its bytes change."""
     kept_shell = out.manifest.with_name("site-shell.html") if out.manifest else None
-    unit_digest = digest(code, tree_digest(docs), site_url, fills)
-    if kept_shell is not None and kept_shell.exists() and out.fresh("mkdocs", unit_digest):
-        return kept_shell.read_text("utf-8")
-    out.start("mkdocs", unit_digest)
-    built = work / "mkdocs"
-    run_mkdocs(docs, built, site_url)
-    compact_pages(built)
+    kept_pages = out.manifest.with_name("mkdocs-pages") if out.manifest else None
+    unit_digest = digest(code, tree_digest(docs), site_url)
+    have_kept = (
+        kept_shell is not None
+        and kept_shell.exists()
+        and kept_pages is not None
+        and all((kept_pages / rel).exists() for rel in fills)
+    )
+    if have_kept and out.fresh("mkdocs", unit_digest):
+        assert kept_shell is not None and kept_pages is not None
+        page = kept_shell.read_text("utf-8")
+        templates = {rel: (kept_pages / rel).read_text("utf-8") for rel in fills}
+    else:
+        if not have_kept:
+            out.start("mkdocs", unit_digest)  # (fresh() starts the unit when it says no)
+        built = work / "mkdocs"
+        run_mkdocs(docs, built, site_url)
+        compact_pages(built)
+        shell_page = built / "agencies" / SHELL / "index.html"
+        page = shell_page.read_text("utf-8")
+        templates = {rel: (built / rel).read_text("utf-8") for rel in fills}
+        # The package's copy, the downloads and our assets are written by their own units: MkDocs
+        # saw empty stand-ins for its link check. The filled pages are written below.
+        skip = {
+            p.relative_to(built).as_posix() for p in built.rglob("*") if p.is_file() and _stand_in(p, built)
+        }
+        skip |= {shell_page.relative_to(built).as_posix(), "sitemap.xml", "sitemap.xml.gz", *fills}
+        out.sync(built, "", unit="mkdocs", skip=skip)
+        if kept_shell is not None and kept_pages is not None:
+            put(kept_shell, page.encode("utf-8"))
+            shutil.rmtree(kept_pages, ignore_errors=True)
+            for rel, text in templates.items():
+                put(kept_pages / rel, text.encode("utf-8"))
     for rel, tokens in fills.items():
-        page = built / rel
-        text = page.read_text("utf-8")
+        text = templates[rel]
         for token, html in tokens.items():
             if token not in text:
                 raise RuntimeError(f"{rel}: MkDocs lost the placeholder {token}")
             text = text.replace(token, html)
-        page.write_text(text, encoding="utf-8")
-    shell_page = built / "agencies" / SHELL / "index.html"
-    page = shell_page.read_text("utf-8")
-    # The package's copy, the downloads and our assets are written by their own units: MkDocs
-    # saw empty stand-ins for its link check.
-    skip = {p.relative_to(built).as_posix() for p in built.rglob("*") if p.is_file() and _stand_in(p, built)}
-    skip |= {shell_page.relative_to(built).as_posix(), "sitemap.xml", "sitemap.xml.gz"}
-    out.sync(built, "", unit="mkdocs", skip=skip)
-    if kept_shell is not None:
-        put(kept_shell, page.encode("utf-8"))
+        out.write(rel, text)
     return page
+
+
+def _fill_docs(docs: Path, fills: Fills) -> None:
+    """The Markdown kept for `mkdocs serve` with the numbers in place of the placeholders."""
+    for md in docs.rglob("*.md"):
+        tokens = fills.get(_built_page(md.relative_to(docs).as_posix()))
+        if tokens:
+            text = md.read_text("utf-8")
+            for token, value in tokens.items():
+                text = text.replace(token, value)
+            md.write_text(text, encoding="utf-8")
 
 
 STAND_INS = ("datapackage/", "downloads/")
@@ -255,6 +286,14 @@ def write_pages(
     build (`_mkdocs_pages`)."""
     env = template_env()
     fills: Fills = {}
+    values: dict[str, str] = {}  # the page being rendered: placeholder → its value
+
+    def data_value(value) -> str:
+        token = f"XXGKD{len(values):05d}X"
+        values[token] = str(escape(value))
+        return token
+
+    env.filters["d"] = data_value
     cat = catalogue()
     data = pkg / "data"
     years = pl.read_csv(data / "year_summary.csv").to_dicts()
@@ -275,7 +314,10 @@ def write_pages(
     def page(path: str, template: str, **ctx) -> None:
         target = docs / path
         target.parent.mkdir(parents=True, exist_ok=True)
+        values.clear()
         target.write_text(env.get_template(template).render(**ctx), encoding="utf-8")
+        if values:
+            fills.setdefault(_built_page(path), {}).update(values)
 
     reports = [r for rs in published.values() for r in rs]
     dated = [r for r in reports if r.published_on]
@@ -331,7 +373,7 @@ def write_pages(
     )
     if whole_list:
         rows = env.get_template("_agency_rows.j2").render(agencies=listing)
-        fills["agencies/index.html"] = {ROWS_TOKEN: compact_html(rows)}
+        fills.setdefault("agencies/index.html", {})[ROWS_TOKEN] = compact_html(rows)
 
     meta = package_meta()
     descriptor = json.loads((pkg / "datapackage.json").read_text("utf-8"))
@@ -384,6 +426,13 @@ def write_pages(
 
 
 ROWS_TOKEN = "XXGKAGENCYROWS"
+
+
+def _built_page(markdown: str) -> str:
+    """Where MkDocs writes a page (use_directory_urls): data.md → data/index.html."""
+    if markdown == "index.md" or markdown.endswith("/index.md"):
+        return markdown[: -len(".md")] + ".html"
+    return markdown[: -len(".md")] + "/index.html"
 
 
 def _totals(years: list[dict], agencies: list[Agency], reports: list[Report]) -> dict:

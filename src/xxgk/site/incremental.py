@@ -105,6 +105,7 @@ class Output:
         self.timings: dict[str, float] = {}  # seconds by step, as `lap` marks them
         self._lap = time.perf_counter()
         self._units: dict[str, tuple[str, list[str]]] = {}  # key → (digest, files)
+        self._checked: dict[str, list[int]] = {}  # file → [size, mtime] found on disk by `fresh`
         if manifest is not None:
             with contextlib.suppress(OSError, ValueError):
                 data = json.loads(manifest.read_text("utf-8"))
@@ -163,6 +164,7 @@ class Output:
         if before is not None and before["digest"] == unit_digest and self._intact(before["files"]):
             self._units[unit] = (unit_digest, list(before["files"]))
             self.produced.update(before["files"])
+            self._checked.update(before["files"])  # just compared with the disk: `finish` reuses them
             self.kept_units += 1
             return True
         self.start(unit, unit_digest)
@@ -230,9 +232,14 @@ class Output:
             return
         units = {}
         root = f"{self.root}{os.sep}"
+        written = set(self.written)
         for key, (unit_digest, files) in sorted(self._units.items()):
             stats = {}
             for rel in sorted(set(files)):
+                known = self._checked.get(rel)
+                if known is not None and rel not in written:
+                    stats[rel] = known
+                    continue
                 st = os.stat(root + rel)
                 stats[rel] = [st.st_size, st.st_mtime_ns]
             units[key] = {"digest": unit_digest, "files": stats}

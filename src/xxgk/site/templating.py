@@ -22,6 +22,9 @@ def template_env() -> Environment:
     )
     # What the site's search reads of a page (site/search.py): `<p {{ searched }}>`.
     env.globals.update(searched=Markup(SEARCHED), not_searched=Markup(NOT_SEARCHED))
+    # `{{ x|d }}` marks a number that changes with the data on a page MkDocs builds; here it is x
+    # itself, site/__init__.py's write_pages makes it a placeholder filled after MkDocs.
+    env.filters["d"] = lambda value: value
     return env
 
 
