@@ -56,9 +56,22 @@ class Finding:
 
 # CellStatus by value without Enum's call machinery (most of from_json's time otherwise).
 _STATUS = {s.value: s for s in CellStatus}
-_CELLS: dict[tuple, CellValue] = {}  # Report.from_json's distinct cells
-_PLAIN: dict[tuple, CellValue] = {}  # …and those read as printed, by (type, value)
-_INTS: dict[int, CellValue] = {}  # …of which the whole numbers, by value
+_CELLS: dict[tuple, CellValue] = {}  # the distinct cells of the reports read (`_shared`)
+_INTS: dict[int, CellValue] = {}  # …those of whole numbers read as printed, by value
+
+
+def _shared(v: CellValue) -> CellValue:
+    """The one object equal to `v` (cells are frozen and few are distinct: a handful of small
+    numbers and their printed text). Reports keep ~200 cells each, and a build keeps every report:
+    one object per distinct cell rather than one per cell (100,000 reports: 7.3 GB of one process
+    without), and no frozen dataclass built per cell when a report is read back from the cache."""
+    key = (v.value.__class__, v.value, v.status.value, v.text)
+    hit = _CELLS.get(key)
+    if hit is None:
+        if len(_CELLS) >= 200_000:
+            _CELLS.clear()
+        hit = _CELLS[key] = v
+    return hit
 
 
 def _plain(v: CellValue) -> bool:
@@ -178,22 +191,11 @@ class Report:
         return out
 
     def share_cells(self) -> Report:
-        """Each cell replaced by the one object equal to it that `from_json` also gives: a report
-        read in another process arrives with ~200 cells of its own, most of them equal small
-        numbers, and a build keeps every report (100,000 reports: 7.3 GB of one process)."""
-
-        def shared(v: CellValue) -> CellValue:
-            key = (v.value.__class__, v.value, v.status.value, v.text)
-            hit = _CELLS.get(key)
-            if hit is None:
-                if len(_CELLS) >= 200_000:
-                    _CELLS.clear()
-                hit = _CELLS[key] = v
-            return hit
-
-        self.proactive = {k: shared(v) for k, v in self.proactive.items()}
-        self.applications = {r: {c: shared(v) for c, v in cs.items()} for r, cs in self.applications.items()}
-        self.reviews = {p: {c: shared(v) for c, v in cs.items()} for p, cs in self.reviews.items()}
+        """Each cell replaced by the one object equal to it (`_shared`), as `from_json` gives them:
+        a report read in another process arrives with cells of its own."""
+        self.proactive = {k: _shared(v) for k, v in self.proactive.items()}
+        self.applications = {r: {c: _shared(v) for c, v in cs.items()} for r, cs in self.applications.items()}
+        self.reviews = {p: {c: _shared(v) for c, v in cs.items()} for p, cs in self.reviews.items()}
         return self
 
     @classmethod
@@ -205,26 +207,14 @@ class Report:
             raise ValueError("只有 to_json(lossless=True) 的输出可以读回：单元格缺少状态与原文")
 
         def cell(c: object) -> CellValue:
-            # Cells are frozen and few are distinct (a handful of small numbers and their printed
-            # text): one shared object per distinct cell, where building a frozen dataclass for
-            # each of a report's ~200 cells was most of a cached build's reading time.
             if c.__class__ is not dict:  # a number read as printed (`_plain`)
-                hit = _PLAIN.get((c.__class__, c))
+                hit = _INTS.get(c) if c.__class__ is int else None  # type: ignore[call-overload]
                 if hit is None:
-                    if len(_PLAIN) >= 200_000:
-                        _PLAIN.clear()
-                    hit = _PLAIN[(c.__class__, c)] = CellValue(c, CellStatus.OK, str(c))  # type: ignore[arg-type]
+                    hit = _shared(CellValue(c, CellStatus.OK, str(c)))  # type: ignore[arg-type]
                     if c.__class__ is int and len(_INTS) < 100_000:
                         _INTS[c] = hit  # type: ignore[index]
                 return hit
-            value, status, text = c["value"], c["status"], c["text"]  # type: ignore[index]
-            key = (value.__class__, value, status, text)
-            hit = _CELLS.get(key)
-            if hit is None:
-                if len(_CELLS) >= 200_000:
-                    _CELLS.clear()
-                hit = _CELLS[key] = CellValue(value, _STATUS[status], text)
-            return hit
+            return _shared(CellValue(c["value"], _STATUS[c["status"]], c["text"]))  # type: ignore[index]
 
         ints = _INTS  # the common case, a small whole number read as printed, without a call
 

@@ -209,16 +209,15 @@ class Output:
 
     # --- the end ------------------------------------------------------------------------------
 
-    def prune(self, spare: str | None = None) -> None:
-        """Delete every file not produced so far (but those under `spare`, a folder about to be
-        written), then folders left empty."""
+    def prune(self) -> None:
+        """Delete every file not produced so far, then folders left empty."""
         root = str(self.root)
         for folder, _, names in os.walk(root, topdown=False):
             rel_folder = os.path.relpath(folder, root).replace(os.sep, "/")
             prefix = "" if rel_folder == "." else rel_folder + "/"
             for name in names:
                 rel = prefix + name
-                if rel not in self.produced and not (spare and rel.startswith(spare)):
+                if rel not in self.produced:
                     os.unlink(os.path.join(folder, name))
                     self.removed.append(rel)
             if folder != root:
