@@ -207,9 +207,18 @@ def test_search_indexes_every_page_and_what_each_marks(built):
     a report's text and tables are not searched. (Finding 「档案馆」: test_browser.)"""
     out, _ = built
     site = out / "site"
-    entry = json.loads((site / "pagefind/pagefind-entry.json").read_text("utf-8"))
+    # one index for the national pages, one for each group of provinces, merged by the site
+    merged = json.loads((site / "pagefind/xxgk-shards.json").read_text("utf-8"))
+    assert merged and all((site / "pagefind" / m / "pagefind-entry.json").exists() for m in merged)
+    assert not any((site / "pagefind" / m / "pagefind.js").exists() for m in merged)  # one library
+    indexed = sum(
+        json.loads((site / "pagefind" / m / "pagefind-entry.json").read_text("utf-8"))["languages"]["zh-cn"][
+            "page_count"
+        ]
+        for m in ["", *merged]
+    )
     pages = [p for p in site.rglob("index.html") if "data-pagefind-body" in p.read_text("utf-8")]
-    assert entry["languages"]["zh-cn"]["page_count"] == len(pages)
+    assert indexed == len(pages)
     assert len(pages) == len(list(site.rglob("index.html")))  # every page of the site
     assert not (site / "search/search_index.json").exists()  # Material's index is gone
     agency = (site / "agencies/wuhan-qiaokou-danganguan/index.html").read_text("utf-8")

@@ -19,6 +19,7 @@ Stages, each a function that returns a value: `read_reports` (files → outcomes
 from __future__ import annotations
 
 import csv
+import gc
 import hashlib
 import itertools
 import os
@@ -28,6 +29,7 @@ from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .aggregate import run_aggregations
 from .cache import ParseCache
@@ -45,6 +47,9 @@ from .package.validate import validate_package
 from .package.writer import core_rows, created, report_id, write_descriptor, write_table
 from .parse.report import Report
 from .process import FILE_TIME_LIMIT, FileOutcome, FileTimeout, process_file
+
+if TYPE_CHECKING:
+    from .site import SiteWorkers
 
 __all__ = [
     "FILE_TIME_LIMIT",
@@ -158,38 +163,54 @@ def read_reports(
     outcomes: list[FileOutcome | None] = [None] * len(files)
     keys: set[str] = set()
     todo: list[int] = []
-    for i, path in enumerate(files):
-        if cache is None:
-            todo.append(i)
-            continue
-        try:
-            sha = hashlib.sha256(path.read_bytes()).hexdigest()
-        except OSError:
-            todo.append(i)  # process_file says why
-            continue
-        key = cache.key(sha, path.suffix)
-        keys.add(key)
-        hit = cache.load(key, path.relative_to(reports_dir).as_posix())
-        if hit is None:
-            todo.append(i)
-        else:
-            outcomes[i] = hit
-            if tick:
-                tick()
-    workers = workers if workers is not None else (os.cpu_count() or 1)
-    jobs = [(files[i], reports_dir, cache) for i in todo]
-    if workers <= 1 or len(jobs) < 64:
-        done = map(_process_and_store, jobs)
-        for i, outcome in zip(todo, done, strict=True):
-            outcomes[i] = _kept(outcome)
-            if tick:
-                tick()
-    else:
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            for i, outcome in zip(todo, pool.map(_process_and_store, jobs, chunksize=32), strict=True):
+    # Python's cycle collector walks every tracked object in its full collections: with 10,000
+    # reports read from the cache or from worker processes (millions of cells and dicts) it took
+    # a third of the reading, and more in every later stage. They are kept until the build ends,
+    # so collection is off while they arrive (not while this process parses: that makes garbage)
+    # and they are then frozen: later collections skip them. The caller calls gc.unfreeze() when
+    # it lets them go.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        for i, path in enumerate(files):
+            if cache is None:
+                todo.append(i)
+                continue
+            try:
+                sha = hashlib.sha256(path.read_bytes()).hexdigest()
+            except OSError:
+                todo.append(i)  # process_file says why
+                continue
+            key = cache.key(sha, path.suffix)
+            keys.add(key)
+            hit = cache.load(key, path.relative_to(reports_dir).as_posix())
+            if hit is None:
+                todo.append(i)
+            else:
+                outcomes[i] = hit
+                if tick:
+                    tick()
+        workers = workers if workers is not None else (os.cpu_count() or 1)
+        jobs = [(files[i], reports_dir, cache) for i in todo]
+        if workers <= 1 or len(jobs) < 64:
+            gc.freeze()
+            if collecting:
+                gc.enable()
+            done = map(_process_and_store, jobs)
+            for i, outcome in zip(todo, done, strict=True):
                 outcomes[i] = _kept(outcome)
                 if tick:
                     tick()
+        else:
+            with ProcessPoolExecutor(max_workers=workers) as pool:
+                for i, outcome in zip(todo, pool.map(_process_and_store, jobs, chunksize=32), strict=True):
+                    outcomes[i] = _kept(outcome)
+                    if tick:
+                        tick()
+    finally:
+        gc.freeze()
+        if collecting:
+            gc.enable()
     return [o for o in outcomes if o is not None], keys
 
 
@@ -316,6 +337,50 @@ def build(
     result.timings["read+parse+check"] = time.perf_counter() - t0
     result.skipped = [(o.source_file, o.reason) for o in outcomes if o.reason]
 
+    # The site's worker processes start now (spawn: a fresh interpreter each), so that their
+    # imports and the downloads made from the whole package overlap select, package and
+    # validation; what they make reaches the site only after every check has passed.
+    site_workers = None
+    if site:
+        from .site import SiteWorkers
+
+        site_workers = SiteWorkers(out_dir)
+    staging = out_dir / "build" / f"staging-{os.getpid()}"
+    shutil.rmtree(staging, ignore_errors=True)
+    try:
+        _publish(
+            result,
+            outcomes,
+            reports_dir,
+            out_dir,
+            staging,
+            site_workers,
+            strict,
+            fail_on_unreadable,
+            site_url,
+        )
+    finally:
+        if site_workers is not None:
+            site_workers.close()
+        shutil.rmtree(staging, ignore_errors=True)
+        gc.unfreeze()  # the reports read (read_reports froze them)
+    result.timings["total"] = time.perf_counter() - t0
+    return result
+
+
+def _publish(
+    result: BuildResult,
+    outcomes: list[FileOutcome],
+    reports_dir: Path,
+    out_dir: Path,
+    staging: Path,
+    site_workers: SiteWorkers | None,
+    strict: bool,
+    fail_on_unreadable: bool,
+    site_url: str | None,
+) -> None:
+    """select, the package staged and checked, then the package and the site written in place;
+    `result.failed` says why the outputs were left as they were."""
     t = time.perf_counter()
     final_pkg = out_dir / "datapackage"
     slugs = out_dir / "build" / SLUGS_FILE
@@ -332,18 +397,17 @@ def build(
         result.warnings += r.warning_count
     result.timings["select"] = time.perf_counter() - t
 
-    staging = out_dir / "build" / f"staging-{os.getpid()}"
-    shutil.rmtree(staging, ignore_errors=True)
     pkg = staging / "datapackage"
     write_package(pub, pkg, result.timings)
+    if site_workers is not None:
+        site_workers.start_bulk(pkg, out_dir / "site")
 
     t = time.perf_counter()
     result.validation = validate_package(pkg / "datapackage.json")
     result.timings["validate"] = time.perf_counter() - t
     if result.validation:
         result.failed = "数据包未通过 Frictionless 校验"
-        shutil.rmtree(staging, ignore_errors=True)
-        return result
+        return
 
     if strict and (result.skipped or result.errors):
         result.failed = f"--strict：{len(result.skipped)} 个文件无法发布，{result.errors} 条 error 级检查结果"
@@ -352,8 +416,7 @@ def build(
         # file is lost data: a pull request adding one should say so and fail.
         result.failed = f"--fail-on-unreadable：{len(result.skipped)} 个文件无法读取或不是年度报告"
     if result.failed:
-        shutil.rmtree(staging, ignore_errors=True)
-        return result
+        return
 
     # Every check has passed: from here the outputs are written in place, file by file, only
     # where their bytes change (site/incremental.py).
@@ -363,23 +426,27 @@ def build(
     package_out = Output(final_pkg)
     package_out.sync(pkg)
     package_out.finish()
-    shutil.rmtree(staging, ignore_errors=True)
     result.written["datapackage"] = len(package_out.written) + len(package_out.removed)
     result.timings["publish"] = time.perf_counter() - t
-    if site:
+    if site_workers is not None:
         from .site import build_site
 
         t = time.perf_counter()
         site_out = build_site(
-            final_pkg, pub.agencies, pub.published, out_dir / "site", out_dir, reports_dir, site_url=site_url
+            final_pkg,
+            pub.agencies,
+            pub.published,
+            out_dir / "site",
+            out_dir,
+            reports_dir,
+            site_url=site_url,
+            workers=site_workers,
         )
         result.timings["site"] = time.perf_counter() - t
         result.site_timings = site_out.timings
         result.written["site"] = len(site_out.written) + len(site_out.removed)
         result.units_kept = site_out.kept_units
         save_slugs(slugs)  # the site's own (its provinces' names)
-    result.timings["total"] = time.perf_counter() - t0
-    return result
 
 
 def parse_all(
@@ -403,7 +470,10 @@ def parse_all(
     files = [f for f in discover(reports_dir) if shard_of(f.relative_to(reports_dir).as_posix(), n) == k]
     parse_cache = ParseCache((cache_dir or default_cache_dir(out_dir)).resolve(), read=cache)
     tick = progress(f"读取与解析报告（分片 {k}/{n}）", len(files)) if progress else None
-    outcomes, _ = read_reports(files, reports_dir, workers, tick, parse_cache)
+    try:
+        outcomes, _ = read_reports(files, reports_dir, workers, tick, parse_cache)
+    finally:
+        gc.unfreeze()
     result = ParseAllResult(shard, files=len(files))
     result.from_cache = sum(o.cached for o in outcomes)
     result.parsed = len(outcomes) - result.from_cache

@@ -16,7 +16,7 @@ import multiprocessing
 import os
 import re
 import shutil
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
 
 import polars as pl
@@ -40,11 +40,72 @@ from .downloads import (
     workbook_file,
     write_workbooks,
 )
-from .incremental import Output, code_fingerprint, digest, put, tree_digest
-from .search import BUNDLE, search_view, write_index
+from .incremental import (
+    Output,
+    code_fingerprint,
+    digest,
+    intact,
+    put,
+    put_file,
+    recorded_units,
+    tree_digest,
+)
+from .search import BUNDLE, MAIN, SHARDS_FILE, bundle_of, search_view, shard_of, write_index
 from .shell import BODY_TOKEN, SHELL, TITLE_TOKEN, Shell, compact_html, compact_pages
 from .sitemap import mkdocs_pages, write_sitemaps
 from .templating import HERE, template_env
+
+BULK = (("datapackage", site_package), ("downloads", make_downloads))  # units made from the whole package
+
+
+class SiteWorkers:
+    """The site's two worker processes ("spawn": polars' threads make a forked child unsafe),
+    started before the package is validated: their start (about half a second of imports each)
+    and the files made from the whole package (`start_bulk`: the package's copy and the downloads,
+    about 2.5 s of CPU at 10,000 reports) overlap the validation in the main process instead of
+    the writing of the site's pages. Nothing they make goes into the site before `build_site`
+    takes it: a build whose package fails its checks leaves the site as it was."""
+
+    def __init__(self, out_dir: Path) -> None:
+        self.pool = ProcessPoolExecutor(2, mp_context=multiprocessing.get_context("spawn"))
+        for _ in range(2):
+            self.pool.submit(_warm_up)
+        self.manifest = out_dir / "build" / "site-manifest.json"
+        self.work = out_dir / "build" / "site-work"  # MkDocs', the downloads' and Pagefind's own output
+        shutil.rmtree(self.work, ignore_errors=True)
+        self.work.mkdir(parents=True)
+        self.package_digest: str | None = None
+        self.bulk: dict[str, tuple[str, Future]] = {}  # unit → (its digest, the job making it)
+        self.workbooks: Future | None = None  # write_workbooks's job
+
+    def start_bulk(self, pkg: Path, site_dir: Path) -> None:
+        """Make the site's copy of `pkg` and the downloads into the work folder, for the units
+        whose inputs differ from those the last build recorded (its manifest, read and left in
+        place). `pkg` may be the staged package: the published one has the same bytes."""
+        self.package_digest = tree_digest(pkg)
+        unit_digest = digest(code_fingerprint(), self.package_digest)
+        recorded = recorded_units(self.manifest, site_dir)
+        for unit, make in BULK:
+            if recorded.get(unit, {}).get("digest") != unit_digest:
+                self.bulk[unit] = (unit_digest, self.pool.submit(make, pkg, self.work / unit))
+        # The workbooks whose rows changed, into the work folder (the site takes them after the
+        # checks); those of the last build still intact are skipped when their rows are the same.
+        fresh = {
+            unit: before["digest"]
+            for unit, before in recorded.items()
+            if unit.startswith("xlsx:") and intact(site_dir, before["files"])
+        }
+        slugs = self.manifest.with_name(SLUGS_FILE)
+        code = code_fingerprint()
+        self.workbooks = self.pool.submit(write_workbooks, pkg, self.work / "xlsx", code, fresh, slugs)
+
+    def close(self) -> None:
+        self.pool.shutdown(wait=True, cancel_futures=True)
+        shutil.rmtree(self.work, ignore_errors=True)
+
+
+def _warm_up() -> None:
+    """Nothing: a worker process that runs it has imported this package and its libraries."""
 
 
 def build_site(
@@ -55,14 +116,33 @@ def build_site(
     out_dir: Path,
     reports_dir: Path,
     site_url: str | None = None,
+    workers: SiteWorkers | None = None,
 ) -> Output:
     """Write the site into `site_dir` in place, only the files whose bytes change, skipping the
     work of every unit whose inputs did not change (site/incremental.py). Returns the Output,
-    which says what was written, kept and removed."""
-    work = out_dir / "build" / "site-work"  # MkDocs', the downloads' and Pagefind's own output
-    shutil.rmtree(work, ignore_errors=True)
-    work.mkdir(parents=True)
-    out = Output(site_dir, out_dir / "build" / "site-manifest.json")
+    which says what was written, kept and removed. `workers` (started earlier by the caller, see
+    SiteWorkers) are closed here; without them the site starts its own."""
+    if workers is None:
+        workers = SiteWorkers(out_dir)
+        workers.start_bulk(pkg, site_dir)
+    try:
+        return _build_site(pkg, agencies, published, site_dir, out_dir, reports_dir, site_url, workers)
+    finally:
+        workers.close()
+
+
+def _build_site(
+    pkg: Path,
+    agencies: list[Agency],
+    published: dict[str, list[Report]],
+    site_dir: Path,
+    out_dir: Path,
+    reports_dir: Path,
+    site_url: str | None,
+    workers: SiteWorkers,
+) -> Output:
+    work = workers.work
+    out = Output(site_dir, workers.manifest)
     code = code_fingerprint()
     # Kept after the build: the repository's mkdocs.yml previews its pages with `mkdocs serve`
     # (without our assets; the downloads and the package's copy are empty stand-ins there).
@@ -74,49 +154,53 @@ def build_site(
     rollups = pl.read_csv(pkg / "data" / "region_year_summary.csv", infer_schema_length=0).to_dicts()
     for row in rollups:
         row["slug"] = region_slug(row["region"])
-    package_digest = tree_digest(pkg)
+    package_digest = workers.package_digest or tree_digest(pkg)
     lap = out.lap
     lap("prepare")
     # Excel files are the slowest part of the site (xlsxwriter is pure Python): the workbooks are
-    # written by two more processes while this one writes the pages ("spawn": polars' threads
-    # make a forked child unsafe).
-    with ProcessPoolExecutor(2, mp_context=multiprocessing.get_context("spawn")) as pool:
-        slugs = out_dir / "build" / SLUGS_FILE
-        workbooks = pool.submit(write_workbooks, pkg, site_dir, code, out.intact_digests("xlsx:"), slugs)
-        # Made from the whole package, so made again whenever it changed: in the other processes
-        # while this one writes the pages, into OUT/build/site-work, then compared file by file.
-        bulk = {}
-        for unit, make in (("datapackage", site_package), ("downloads", make_downloads)):
-            if not out.fresh(unit, digest(code, package_digest)):
-                bulk[unit] = pool.submit(make, pkg, work / unit)
-        out.sync(HERE / "assets", "assets/", unit=None)
-        fills = write_pages(pkg, agencies, published, docs, summary, rollups)
-        shell = Shell(_mkdocs_pages(docs, out, work, site_url, code, fills), out)
-        _fill_docs(docs, fills)
-        lap("mkdocs")
-        agency_workbooks = write_agency_pages(agencies, published, shell, reports_dir, summary, pool)
-        lap("agencies")
-        write_region_and_year_pages(pkg, shell, summaries, rollups)
-        lap("regions+years")
-        # Every page is written: the search index is made while the other processes finish.
-        _search(out, work)
-        lap("search")
-        for unit, job in bulk.items():
-            job.result()
-            out.sync(work / unit, f"{unit}/", unit=unit)
-        for done in agency_workbooks:
-            for unit, rel, written in done.result():
-                out.claim(rel, unit, written)
-        for unit, unit_digest, files in workbooks.result():
-            out.record(unit, unit_digest, files)
-        lap("downloads+workbooks (waited)")
+    # written by the two worker processes while this one writes the pages.
+    pool = workers.pool
+    if workers.workbooks is None:
+        workers.start_bulk(pkg, site_dir)
+    assert workers.workbooks is not None
+    # Made from the whole package, so made again whenever it changed: in the other processes
+    # (started by SiteWorkers.start_bulk when the package was written) into OUT/build/site-work,
+    # then compared file by file.
+    bulk: dict[str, Future] = {}
+    for unit, make in BULK:
+        unit_digest = digest(code, package_digest)
+        if not out.fresh(unit, unit_digest):
+            started = workers.bulk.get(unit)
+            same = started is not None and started[0] == unit_digest
+            bulk[unit] = started[1] if same else pool.submit(make, pkg, work / unit)
+    out.sync(HERE / "assets", "assets/", unit=None)
+    fills = write_pages(pkg, agencies, published, docs, summary, rollups)
+    shell = Shell(_mkdocs_pages(docs, out, work, site_url, code, fills), out)
+    _fill_docs(docs, fills)
+    lap("mkdocs")
+    agency_workbooks = write_agency_pages(agencies, published, shell, reports_dir, summary, pool)
+    lap("agencies")
+    write_region_and_year_pages(pkg, shell, summaries, rollups)
+    lap("regions+years")
+    # Every page is written: the search index is made while the other processes finish.
+    _search(out, work, _provinces_of_pages(agencies, rollups))
+    lap("search")
+    for unit, job in bulk.items():
+        job.result()
+        out.sync(work / unit, f"{unit}/", unit=unit)
+    for done in agency_workbooks:
+        for unit, rel, written in done.result():
+            out.claim(rel, unit, written)
+    for unit, unit_digest, rel, made in workers.workbooks.result():
+        written = made and put_file(site_dir / rel, work / "xlsx" / rel)
+        out.record(unit, unit_digest, {rel: written})
+    lap("downloads+workbooks (waited)")
     # Ours, not MkDocs' (whose .gz holds the build's time and path); empty without an address.
     created = json.loads((pkg / "datapackage.json").read_text("utf-8"))["created"]
     locations = mkdocs_pages(docs) + shell.locations if site_url else []
     write_sitemaps(out, site_url or "", locations, created[:10])
     out.finish()
     lap("finish")
-    shutil.rmtree(work, ignore_errors=True)
     return out
 
 
@@ -195,27 +279,51 @@ def _stand_in(path: Path, root: Path) -> bool:
     return path.relative_to(root).as_posix().startswith(STAND_INS)
 
 
-def _search(out: Output, work: Path) -> None:
-    """Pagefind over every page, unless no page was written or removed since the last index. It
-    reads each page's search view (search.search_view), kept in OUT/build/search-view/ and made
-    again only for the pages this build wrote."""
+def _search(out: Output, work: Path, province_of: dict[str, str | None]) -> None:
+    """Pagefind over every page, one index a shard (search.shard_of: the national pages, each
+    group of provinces); a shard is indexed again only when one of its pages was written or
+    removed since its last index. Pagefind reads each page's search view (search.search_view),
+    kept in OUT/build/search-view/<shard>/ and made again only for the pages this build wrote.
+    `province_of`: page → its province, for the pages that have one."""
     pages = sorted(rel for rel in out.produced if rel.endswith("index.html"))
-    stats = [(rel, *_stat(out.root / rel)) for rel in pages]
-    if out.fresh("search", digest(code_fingerprint(), stats)):
-        return
-    # Pagefind reads the views of this build's pages only: a page that is gone (still in the
-    # folder until `finish`) is not indexed.
-    assert out.manifest is not None
-    views = Output(out.manifest.with_name("search-view"))
-    written = set(out.written)
+    shards: dict[str, list[str]] = {}
     for rel in pages:
-        if rel in written or not out.kept_before or not (views.root / rel).exists():
-            views.write(rel, search_view((out.root / rel).read_bytes()))
-        else:
-            views.claim(rel)
-    views.finish()
-    write_index(views.root, work / "pagefind")
-    out.sync(work / "pagefind", f"{BUNDLE}/", unit="search")
+        shards.setdefault(shard_of(province_of.get(rel)), []).append(rel)
+    assert out.manifest is not None
+    views_root = out.manifest.with_name("search-view")
+    for gone in views_root.iterdir() if views_root.is_dir() else ():
+        if gone.name not in shards:  # a shard with no page left, or an older layout
+            shutil.rmtree(gone) if gone.is_dir() else gone.unlink()
+    code = code_fingerprint()
+    written = set(out.written)
+    for shard, rels in sorted(shards.items()):
+        unit = f"search:{shard}"
+        if out.fresh(unit, digest(code, [(rel, *_stat(out.root / rel)) for rel in rels])):
+            continue
+        # Pagefind reads the views of this build's pages only: a page that is gone (still in the
+        # folder until `finish`) is not indexed.
+        views = Output(views_root / shard)
+        for rel in rels:
+            if rel in written or not out.kept_before or not (views.root / rel).exists():
+                views.write(rel, search_view((out.root / rel).read_bytes()))
+            else:
+                views.claim(rel)
+        views.finish()
+        write_index(views.root, work / "pagefind" / shard, library=shard == MAIN)
+        out.sync(work / "pagefind" / shard, bundle_of(shard), unit=unit)
+    merged = [bundle_of(shard)[len(BUNDLE) + 1 :] for shard in sorted(shards) if shard != MAIN]
+    out.write(f"{BUNDLE}/{SHARDS_FILE}", json.dumps(merged) + "\n")
+
+
+def _provinces_of_pages(agencies: list[Agency], rollups: list[dict]) -> dict[str, str | None]:
+    """Each poured page with a province (agency, region, a year's province page) → that province."""
+    pages: dict[str, str | None] = {f"agencies/{a.agency_id}/index.html": a.province for a in agencies}
+    for row in rollups:
+        province = row["province"]
+        pages[f"regions/{row['slug']}/index.html"] = province
+        if row["level"] == "province":
+            pages[f"years/{row['year']}-{row['slug']}/index.html"] = province
+    return pages
 
 
 def _stat(path: Path) -> tuple[int, int]:

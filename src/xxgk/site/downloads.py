@@ -110,13 +110,13 @@ def workbook_parts(pkg: Path) -> dict[str, dict[str, pl.DataFrame]]:
 
 
 def write_workbooks(
-    pkg: Path, site_dir: Path, code: str, fresh: dict[str, str], slugs: Path | None = None
-) -> list[tuple[str, str, dict]]:
-    """Every workbook whose rows changed, written in place (`put`: same bytes, same file). `fresh`:
-    unit → digest of the workbooks the last build left intact; a workbook whose rows give the same
-    digest is not written again. `slugs`: the build's kept slugs (package/identity.py), so that
-    this process, another one, need not load jieba to name the provinces' files. Returns (unit,
-    digest, {file: written}) for each."""
+    pkg: Path, target: Path, code: str, fresh: dict[str, str], slugs: Path | None = None
+) -> list[tuple[str, str, str, bool]]:
+    """Every workbook whose rows changed, written into the folder `target` at its place in the
+    site. `fresh`: unit → digest of the workbooks the last build left intact; a workbook whose
+    rows give the same digest is not made again. `slugs`: the build's kept slugs
+    (package/identity.py), so that this process, another one, need not load jieba to name the
+    provinces' files. Returns (unit, digest, file, made) for each."""
     from ..package.identity import load_slugs
     from .incremental import digest, put
 
@@ -130,10 +130,10 @@ def write_workbooks(
         for name, frame in frames.items():
             rows.update(name.encode() + b"\0" + frame.write_csv().encode())
         unit_digest = digest(rows.hexdigest(), os.environ.get("SOURCE_DATE_EPOCH"))
-        written = False
-        if fresh.get(unit) != unit_digest:
-            written = put(site_dir / rel, _workbook(frames, _stamp(frames)))
-        done.append((unit, unit_digest, {rel: written}))
+        made = fresh.get(unit) != unit_digest
+        if made:
+            put(target / rel, _workbook(frames, _stamp(frames)))
+        done.append((unit, unit_digest, rel, made))
     return done
 
 

@@ -90,6 +90,29 @@ def tree_digest(folder: Path) -> str:
     return h.hexdigest()
 
 
+def recorded_units(manifest: Path, root: Path) -> dict[str, dict]:
+    """The units the last build recorded for `root` (unit → {"digest", "files"}), read and left
+    in place ({} when there is no sound manifest)."""
+    with contextlib.suppress(OSError, ValueError, KeyError):
+        data = json.loads(manifest.read_text("utf-8"))
+        if data.get("version") == MANIFEST_VERSION and data.get("root") == str(root):
+            return data["units"]
+    return {}
+
+
+def intact(root: Path, files: dict[str, list[int]]) -> bool:
+    """Every file (relative to `root`) still has the size and mtime recorded."""
+    prefix = f"{root}{os.sep}"  # os.stat of a string: a Path per file costs more than the stat
+    for rel, (size, mtime) in files.items():
+        try:
+            st = os.stat(prefix + rel)
+        except OSError:
+            return False
+        if st.st_size != size or st.st_mtime_ns != mtime:
+            return False
+    return True
+
+
 class Output:
     """A folder written in place (see the module's docstring). Paths are relative, with 「/」."""
 
@@ -107,10 +130,7 @@ class Output:
         self._units: dict[str, tuple[str, list[str]]] = {}  # key → (digest, files)
         self._checked: dict[str, list[int]] = {}  # file → [size, mtime] found on disk by `fresh`
         if manifest is not None:
-            with contextlib.suppress(OSError, ValueError):
-                data = json.loads(manifest.read_text("utf-8"))
-                if data.get("version") == MANIFEST_VERSION and data.get("root") == str(root):
-                    self._before = data["units"]
+            self._before = recorded_units(manifest, root)
             # Gone before the first write: a build that dies half way leaves no manifest.
             manifest.unlink(missing_ok=True)
         # Whether the last build finished (its manifest was there): files it derived from the
@@ -175,15 +195,6 @@ class Output:
         self._units[unit] = (unit_digest, [])
         self.done_units += 1
 
-    def intact_digests(self, prefix: str) -> dict[str, str]:
-        """unit → digest of the last build's units under `prefix` whose files are as it left
-        them: what another process may skip (it then reports back with `record`)."""
-        return {
-            key: before["digest"]
-            for key, before in self._before.items()
-            if key.startswith(prefix) and self._intact(before["files"])
-        }
-
     def record(self, unit: str, unit_digest: str, files: dict[str, bool]) -> None:
         """A unit whose work (or skipping) another process did: its files, each with whether it
         was written."""
@@ -197,15 +208,7 @@ class Output:
             self._claim(rel, unit, written)
 
     def _intact(self, files: dict[str, list[int]]) -> bool:
-        root = f"{self.root}{os.sep}"  # os.stat of a string: a Path per file costs more than the stat
-        for rel, (size, mtime) in files.items():
-            try:
-                st = os.stat(root + rel)
-            except OSError:
-                return False
-            if st.st_size != size or st.st_mtime_ns != mtime:
-                return False
-        return True
+        return intact(self.root, files)
 
     # --- the end ------------------------------------------------------------------------------
 

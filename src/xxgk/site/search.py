@@ -18,6 +18,7 @@ second (it polls the service), too slow for 100,000 pages: the command line read
 
 from __future__ import annotations
 
+import hashlib
 import html
 import shutil
 import subprocess
@@ -26,6 +27,31 @@ from pathlib import Path
 SEARCHED = "data-pagefind-body"
 NOT_SEARCHED = "data-pagefind-ignore"
 BUNDLE = "pagefind"  # site/pagefind/: the index and the search library, all served by the site
+
+# The index is split: the national pages' (home, lists, years, data…) in BUNDLE/ with the search
+# library, and each group of provinces' pages (agencies, regions, a year's province pages) in
+# BUNDLE/<shard>/, which the site's search merges (Pagefind's mergeIndex: each merged index adds
+# its small entry and meta files to a visitor's first search, not its library). A build indexes
+# again only the groups whose pages changed: one new report re-indexes its province's group and
+# the national pages, about a seventh of the site, instead of every page.
+SHARDS = 7
+MAIN = "main"
+SHARDS_FILE = "xxgk-shards.json"  # in BUNDLE/: the merged indexes' folders, for assets/xxgk.js
+LIBRARY = ("pagefind.js", "pagefind-worker.js")  # and wasm.*.pagefind: the primary index's only
+
+
+def shard_of(province: str | None) -> str:
+    """The index a page of this province goes in (MAIN for pages of no province), stable by a
+    hash of the province's name."""
+    if not province:
+        return MAIN
+    return f"p{int.from_bytes(hashlib.sha256(province.encode()).digest()[:8], 'big') % SHARDS + 1}"
+
+
+def bundle_of(shard: str) -> str:
+    """The folder of the site (with a final /) that holds a shard's index."""
+    return f"{BUNDLE}/" if shard == MAIN else f"{BUNDLE}/{shard}/"
+
 
 # Pagefind's own interfaces, unused: the site's header search (assets/xxgk.js) drives pagefind.js.
 UNUSED = (
@@ -45,11 +71,12 @@ def pagefind_binary() -> str:
     return str(get_executable())
 
 
-def write_index(site_dir: Path, bundle: Path | None = None) -> None:
+def write_index(site_dir: Path, bundle: Path | None = None, library: bool = True) -> None:
     """Index every page of site_dir into `bundle` (default site_dir/pagefind/; the build writes it
     elsewhere and copies only the files that changed), reading only index.html files: originals
     copied beside agency pages may be HTML too, and are not the site's pages. Pagefind's output is
-    the same bytes for the same pages."""
+    the same bytes for the same pages. `library=False`: an index to be merged into another one,
+    without Pagefind's library (the primary index's is the one that runs)."""
     bundle = bundle or site_dir / BUNDLE
     shutil.rmtree(bundle, ignore_errors=True)
     done = subprocess.run(
@@ -72,6 +99,11 @@ def write_index(site_dir: Path, bundle: Path | None = None) -> None:
         raise RuntimeError(f"Pagefind could not index the site: {done.stdout}{done.stderr}".strip())
     for name in UNUSED:
         (bundle / name).unlink(missing_ok=True)
+    if not library:
+        for name in LIBRARY:
+            (bundle / name).unlink(missing_ok=True)
+        for wasm in bundle.glob("wasm.*.pagefind"):
+            wasm.unlink()
 
 
 def search_view(page: bytes) -> bytes:

@@ -224,10 +224,24 @@ document$.subscribe(function () {
 
   function root() { return window.__md_scope || new URL("../..", window.location); }
 
+  // The index is split (site/search.py): the national pages' with the library in pagefind/, each
+  // group of provinces' in a folder that xxgk-shards.json names, merged here before any search.
   function load() {
     if (!pagefind) {
-      pagefind = import(new URL("pagefind/pagefind.js", root()).href).then(function (pf) {
-        return pf.options({ baseUrl: root().pathname }).then(function () { pf.init(); return pf; });
+      var base = new URL("pagefind/", root());
+      pagefind = import(new URL("pagefind.js", base).href).then(function (pf) {
+        var options = { baseUrl: root().pathname };
+        return pf.options(options).then(function () {
+          pf.init();
+          return fetch(new URL("xxgk-shards.json", base).href);
+        }).then(function (response) {
+          if (!response.ok) throw new Error("pagefind/xxgk-shards.json: HTTP " + response.status);
+          return response.json();
+        }).then(function (shards) {
+          return Promise.all(shards.map(function (shard) {
+            return pf.mergeIndex(new URL(shard, base).href, options);
+          }));
+        }).then(function () { return pf; });
       });
     }
     return pagefind;
