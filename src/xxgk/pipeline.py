@@ -156,10 +156,11 @@ def read_reports(
     workers: int | None = None,
     tick: Callable[[], None] | None = None,
     cache: ParseCache | None = None,
+    in_process: Callable[[], None] | None = None,
 ) -> tuple[list[FileOutcome], set[str]]:
     """Every file's outcome, in the order of `files`, and the cache keys they have. Files
     whose key is in the cache are not read; the others are read by `workers` processes
-    (in this one when there are few) and their results stored."""
+    (in this one when there are few: `in_process` is called first) and their results stored."""
     outcomes: list[FileOutcome | None] = [None] * len(files)
     keys: set[str] = set()
     todo: list[int] = []
@@ -193,6 +194,8 @@ def read_reports(
         workers = workers if workers is not None else (os.cpu_count() or 1)
         jobs = [(files[i], reports_dir, cache) for i in todo]
         if workers <= 1 or len(jobs) < 64:
+            if in_process:
+                in_process()
             gc.freeze()
             if collecting:
                 gc.enable()
@@ -329,25 +332,32 @@ def build(
     result.files = len(files)
     parse_cache = ParseCache((cache_dir or default_cache_dir(out_dir)).resolve()) if cache else None
     tick = progress("读取与解析报告", len(files)) if progress else None
-    outcomes, keys = read_reports(files, reports_dir, workers, tick, parse_cache)
-    result.from_cache = sum(o.cached for o in outcomes)
-    result.parsed = len(outcomes) - result.from_cache
-    if parse_cache is not None:
-        result.cache_pruned = parse_cache.prune(keys)
-    result.timings["read+parse+check"] = time.perf_counter() - t0
-    result.skipped = [(o.source_file, o.reason) for o in outcomes if o.reason]
+    # The site's worker processes (spawned: a fresh interpreter each) start as soon as no pool of
+    # parsing processes is to be forked from this one: during the reading when it reads few files
+    # (their imports then use the core the reading leaves idle), else after it. Their imports
+    # and the downloads made from the whole package overlap select, package and validation;
+    # what they make reaches the site only after every check has passed.
+    site_workers: SiteWorkers | None = None
 
-    # The site's worker processes start now (spawn: a fresh interpreter each), so that their
-    # imports and the downloads made from the whole package overlap select, package and
-    # validation; what they make reaches the site only after every check has passed.
-    site_workers = None
-    if site:
-        from .site import SiteWorkers
+    def start_site_workers() -> None:
+        nonlocal site_workers
+        if site and site_workers is None:
+            from .site import SiteWorkers
 
-        site_workers = SiteWorkers(out_dir)
+            site_workers = SiteWorkers(out_dir)
+
     staging = out_dir / "build" / f"staging-{os.getpid()}"
-    shutil.rmtree(staging, ignore_errors=True)
     try:
+        outcomes, keys = read_reports(files, reports_dir, workers, tick, parse_cache, start_site_workers)
+        result.from_cache = sum(o.cached for o in outcomes)
+        result.parsed = len(outcomes) - result.from_cache
+        if parse_cache is not None:
+            result.cache_pruned = parse_cache.prune(keys)
+        result.timings["read+parse+check"] = time.perf_counter() - t0
+        result.skipped = [(o.source_file, o.reason) for o in outcomes if o.reason]
+
+        start_site_workers()
+        shutil.rmtree(staging, ignore_errors=True)
         _publish(
             result,
             outcomes,

@@ -55,7 +55,7 @@ from .shell import BODY_TOKEN, SHELL, TITLE_TOKEN, Shell, compact_html, compact_
 from .sitemap import mkdocs_pages, write_sitemaps
 from .templating import HERE, template_env
 
-BULK = (("datapackage", site_package), ("downloads", make_downloads))  # units made from the whole package
+BULK = (("downloads", make_downloads), ("datapackage", site_package))  # units made from the whole package
 
 
 class SiteWorkers:
@@ -82,14 +82,10 @@ class SiteWorkers:
         """Make the site's copy of `pkg` and the downloads into the work folder, for the units
         whose inputs differ from those the last build recorded (its manifest, read and left in
         place). `pkg` may be the staged package: the published one has the same bytes."""
-        self.package_digest = tree_digest(pkg)
-        unit_digest = digest(code_fingerprint(), self.package_digest)
         recorded = recorded_units(self.manifest, site_dir)
-        for unit, make in BULK:
-            if recorded.get(unit, {}).get("digest") != unit_digest:
-                self.bulk[unit] = (unit_digest, self.pool.submit(make, pkg, self.work / unit))
         # The workbooks whose rows changed, into the work folder (the site takes them after the
         # checks); those of the last build still intact are skipped when their rows are the same.
+        # Submitted first: the longest job (a process each for it and for the other two).
         fresh = {
             unit: before["digest"]
             for unit, before in recorded.items()
@@ -98,6 +94,11 @@ class SiteWorkers:
         slugs = self.manifest.with_name(SLUGS_FILE)
         code = code_fingerprint()
         self.workbooks = self.pool.submit(write_workbooks, pkg, self.work / "xlsx", code, fresh, slugs)
+        self.package_digest = tree_digest(pkg)
+        unit_digest = digest(code, self.package_digest)
+        for unit, make in BULK:
+            if recorded.get(unit, {}).get("digest") != unit_digest:
+                self.bulk[unit] = (unit_digest, self.pool.submit(make, pkg, self.work / unit))
 
     def close(self) -> None:
         self.pool.shutdown(wait=True, cancel_futures=True)
