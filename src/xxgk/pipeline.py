@@ -205,7 +205,9 @@ def read_reports(
                 if tick:
                     tick()
         else:
-            with ProcessPoolExecutor(max_workers=workers) as pool:
+            # (forked while collection is off here: the parsing processes turn it back on)
+            start = gc.enable if collecting else None
+            with ProcessPoolExecutor(max_workers=workers, initializer=start) as pool:
                 for i, outcome in zip(todo, pool.map(_process_and_store, jobs, chunksize=32), strict=True):
                     outcomes[i] = _kept(outcome)
                     if tick:
