@@ -592,3 +592,18 @@ def test_precompressed_copies_for_hosts_that_serve_them(built, tmp_path):
     first = {p: p.read_bytes() for p in site.rglob("*.gz")}
     main([str(site)])
     assert {p: p.read_bytes() for p in site.rglob("*.gz")} == first
+
+
+def test_the_data_page_counts_records_not_lines(built):
+    """The data page's 行数 is each resource's number of records: a section's text keeps its line
+    breaks inside one quoted cell (sections.csv has more lines than rows)."""
+    out, _ = built
+    page = (out / "site/data/index.html").read_text("utf-8")
+    data = out / "datapackage/data"
+    sections = data / "sections.csv"
+    records = len(read_csv(sections))
+    assert records < sections.read_text("utf-8").count("\n") - 1  # text with line breaks
+    for name in ("sections", "applications", "agencies"):
+        count = len(read_csv(data / f"{name}.csv"))
+        row = re.search(rf"<code>{name}</code>.*?</td>\s*<td>.*?</td>\s*<td[^>]*>([\d,]+)</td>", page, re.S)
+        assert row is not None and int(row.group(1).replace(",", "")) == count, (name, count)

@@ -489,8 +489,8 @@ def write_pages(
     descriptor = json.loads((pkg / "datapackage.json").read_text("utf-8"))
     resources_view = []
     for res in descriptor["resources"]:
-        with (pkg / res["path"]).open(encoding="utf-8") as fh:
-            rows = sum(1 for _ in fh) - 1
+        # records, not lines: a report's section text holds line breaks inside its quoted cell
+        rows = pl.scan_csv(pkg / res["path"], infer_schema=False).select(pl.len()).collect().item()
         resources_view.append(
             {
                 "name": res["name"],
