@@ -607,3 +607,22 @@ def test_the_data_page_counts_records_not_lines(built):
         count = len(read_csv(data / f"{name}.csv"))
         row = re.search(rf"<code>{name}</code>.*?</td>\s*<td>.*?</td>\s*<td[^>]*>([\d,]+)</td>", page, re.S)
         assert row is not None and int(row.group(1).replace(",", "")) == count, (name, count)
+
+
+def test_the_sites_gzip_copies_are_the_zips_members_and_what_gzip_writes(built):
+    """The site's datapackage/data/*.csv.gz are the ZIP's deflated members rewrapped: each unpacks
+    to the package's CSV, and is the very file Python's gzip writes at level 6 without name or time."""
+    import gzip
+    import io
+
+    out, _ = built
+    data = out / "datapackage/data"
+    copies = sorted((out / "site/datapackage/data").glob("*.csv.gz"))
+    assert [p.name for p in copies] == sorted(f"{p.name}.gz" for p in data.glob("*.csv"))
+    for copy in copies:
+        csv_bytes = (data / copy.name.removesuffix(".gz")).read_bytes()
+        assert gzip.decompress(copy.read_bytes()) == csv_bytes
+        buf = io.BytesIO()
+        with gzip.GzipFile(filename="", mode="wb", compresslevel=6, fileobj=buf, mtime=0) as gz:
+            gz.write(csv_bytes)
+        assert copy.read_bytes() == buf.getvalue(), copy.name

@@ -15,14 +15,13 @@ from ..check import deadline
 from ..formats import catalogue
 from ..parse.report import Report
 from .identity import Agency
-from .schemas import field_names, package_meta, polars_schema, resource_names, schema
+from .schemas import package_meta, polars_schema, resource_names, schema
 
 
 def write_table(rows: list[dict], name: str, path: Path) -> int:
-    columns = field_names(name)
-    frame = pl.DataFrame(
-        {c: [r.get(c) for r in rows] for c in columns}, schema=polars_schema(name), strict=False
-    )
+    # the schema's columns in its order; a key a row lacks is null (polars reads the dicts in Rust)
+    schema = polars_schema(name)
+    frame = pl.from_dicts(rows, schema=schema, strict=False) if rows else pl.DataFrame(schema=schema)
     path.parent.mkdir(parents=True, exist_ok=True)
     frame.write_csv(path, line_terminator="\n", null_value="", date_format="%Y-%m-%d")
     return frame.height

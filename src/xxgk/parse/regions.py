@@ -34,6 +34,7 @@ class NameParts:
 
 class Gazetteer:
     def __init__(self, rows: list[dict[str, str]]):
+        self._split: dict[str, NameParts] = {}
         self.provinces: dict[str, str] = {}  # written form → full name
         self.cities: dict[str, list[tuple[str, str]]] = {}  # written → [(province, city)]
         self.districts: dict[str, list[Place]] = {}
@@ -59,6 +60,12 @@ class Gazetteer:
 
     def split(self, name: str) -> NameParts:
         """「武汉市硚口区档案馆」→ (湖北省, 武汉市, 硚口区) + 「档案馆」."""
+        parts = self._split.get(name)
+        if parts is None:  # an agency's name comes once a report: 10,000 reports, 2,500 names
+            parts = self._split[name] = self._split_name(name)
+        return parts
+
+    def _split_name(self, name: str) -> NameParts:
         rest, prefix = name, ""
         province = city = district = None
         if p := self._longest(rest, self.provinces):

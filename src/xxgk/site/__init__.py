@@ -31,12 +31,12 @@ from .agency_pages import agency_region, to_int, write_agency_pages
 from .charts import home_charts
 from .compare_pages import region_slug, write_region_and_year_pages
 from .downloads import (
+    BULK_UNITS,
     FILES,
     NATION,
     citation,
     json_ld,
-    make_downloads,
-    site_package,
+    make_bulk,
     workbook_file,
     write_workbooks,
 )
@@ -54,8 +54,6 @@ from .search import BUNDLE, MAIN, SHARDS_FILE, bundle_of, search_view, shard_of,
 from .shell import BODY_TOKEN, SHELL, TITLE_TOKEN, Shell, compact_html, compact_pages
 from .sitemap import mkdocs_pages, write_sitemaps
 from .templating import HERE, template_env
-
-BULK = (("downloads", make_downloads), ("datapackage", site_package))  # units made from the whole package
 
 
 class SiteWorkers:
@@ -75,7 +73,7 @@ class SiteWorkers:
         shutil.rmtree(self.work, ignore_errors=True)
         self.work.mkdir(parents=True)
         self.package_digest: str | None = None
-        self.bulk: dict[str, tuple[str, Future]] = {}  # unit → (its digest, the job making it)
+        self.bulk: tuple[str, Future] | None = None  # the digest of BULK_UNITS, the job making them
         self.workbooks: Future | None = None  # write_workbooks's job
 
     def start_bulk(self, pkg: Path, site_dir: Path) -> None:
@@ -96,9 +94,8 @@ class SiteWorkers:
         self.workbooks = self.pool.submit(write_workbooks, pkg, self.work / "xlsx", code, fresh, slugs)
         self.package_digest = tree_digest(pkg)
         unit_digest = digest(code, self.package_digest)
-        for unit, make in BULK:
-            if recorded.get(unit, {}).get("digest") != unit_digest:
-                self.bulk[unit] = (unit_digest, self.pool.submit(make, pkg, self.work / unit))
+        if any(recorded.get(unit, {}).get("digest") != unit_digest for unit in BULK_UNITS):
+            self.bulk = (unit_digest, self.pool.submit(make_bulk, pkg, self.work))
 
     def close(self) -> None:
         self.pool.shutdown(wait=True, cancel_futures=True)
@@ -167,13 +164,12 @@ def _build_site(
     # Made from the whole package, so made again whenever it changed: in the other processes
     # (started by SiteWorkers.start_bulk when the package was written) into OUT/build/site-work,
     # then compared file by file.
-    bulk: dict[str, Future] = {}
-    for unit, make in BULK:
-        unit_digest = digest(code, package_digest)
-        if not out.fresh(unit, unit_digest):
-            started = workers.bulk.get(unit)
-            same = started is not None and started[0] == unit_digest
-            bulk[unit] = started[1] if same else pool.submit(make, pkg, work / unit)
+    unit_digest = digest(code, package_digest)
+    redo = [unit for unit in BULK_UNITS if not out.fresh(unit, unit_digest)]
+    bulk, started = None, workers.bulk
+    if redo:
+        same = started is not None and started[0] == unit_digest
+        bulk = started[1] if started is not None and same else pool.submit(make_bulk, pkg, work)
     out.sync(HERE / "assets", "assets/", unit=None)
     fills = write_pages(pkg, agencies, published, docs, summary, rollups)
     shell = Shell(_mkdocs_pages(docs, out, work, site_url, code, fills), out)
@@ -186,9 +182,10 @@ def _build_site(
     # Every page is written: the search index is made while the other processes finish.
     _search(out, work, _provinces_of_pages(agencies, rollups))
     lap("search")
-    for unit, job in bulk.items():
-        job.result()
-        out.sync(work / unit, f"{unit}/", unit=unit)
+    if bulk is not None:
+        bulk.result()
+        for unit in redo:
+            out.sync(work / unit, f"{unit}/", unit=unit)
     for done in agency_workbooks:
         for unit, rel, written in done.result():
             out.claim(rel, unit, written)
