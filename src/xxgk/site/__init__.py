@@ -50,7 +50,7 @@ from .incremental import (
     recorded_units,
     tree_digest,
 )
-from .search import BUNDLE, MAIN, SHARDS_FILE, bundle_of, search_view, shard_of, write_index
+from .search import BUNDLE, MAIN, SHARDS_FILE, bundle_of, search_shard, search_view, write_index
 from .shell import BODY_TOKEN, SHELL, TITLE_TOKEN, Shell, compact_html, compact_pages
 from .sitemap import mkdocs_pages, write_sitemaps
 from .templating import HERE, template_env
@@ -73,7 +73,7 @@ class SiteWorkers:
         shutil.rmtree(self.work, ignore_errors=True)
         self.work.mkdir(parents=True)
         self.package_digest: str | None = None
-        self.bulk: tuple[str, Future] | None = None  # the digest of BULK_UNITS, the job making them
+        self.bulk: Future | None = None  # the job making BULK_UNITS, when they changed
         self.workbooks: Future | None = None  # write_workbooks's job
 
     def start_bulk(self, pkg: Path, site_dir: Path) -> None:
@@ -95,7 +95,7 @@ class SiteWorkers:
         self.package_digest = tree_digest(pkg)
         unit_digest = digest(code, self.package_digest)
         if any(recorded.get(unit, {}).get("digest") != unit_digest for unit in BULK_UNITS):
-            self.bulk = (unit_digest, self.pool.submit(make_bulk, pkg, self.work))
+            self.bulk = self.pool.submit(make_bulk, pkg, self.work)
 
     def close(self) -> None:
         self.pool.shutdown(wait=True, cancel_futures=True)
@@ -118,88 +118,71 @@ def build_site(
 ) -> Output:
     """Write the site into `site_dir` in place, only the files whose bytes change, skipping the
     work of every unit whose inputs did not change (site/incremental.py). Returns the Output,
-    which says what was written, kept and removed. `workers` (started earlier by the caller, see
-    SiteWorkers) are closed here; without them the site starts its own."""
-    if workers is None:
-        workers = SiteWorkers(out_dir)
-        workers.start_bulk(pkg, site_dir)
+    which says what was written, kept and removed. `workers`: started earlier by the caller, who
+    closes them (see SiteWorkers); without them the site starts and closes its own."""
+    own = workers is None
+    workers = workers or SiteWorkers(out_dir)
     try:
-        return _build_site(pkg, agencies, published, site_dir, out_dir, reports_dir, site_url, workers)
+        work = workers.work
+        out = Output(site_dir, workers.manifest)
+        code = code_fingerprint()
+        # Kept after the build: the repository's mkdocs.yml previews its pages with `mkdocs serve`
+        # (without our assets; the downloads and the package's copy are empty stand-ins there).
+        docs = out_dir / "build" / "docs"
+        shutil.rmtree(docs, ignore_errors=True)
+        # Read once, used by the home, agency, region and year pages.
+        summaries = pl.read_csv(pkg / "data" / "report_summary.csv", infer_schema_length=0).to_dicts()
+        summary = {r["report_id"]: r for r in summaries}
+        rollups = pl.read_csv(pkg / "data" / "region_year_summary.csv", infer_schema_length=0).to_dicts()
+        for row in rollups:
+            row["slug"] = region_slug(row["region"])
+        lap = out.lap
+        lap("prepare")
+        # Excel files are the slowest part of the site (xlsxwriter is pure Python): the workbooks are
+        # written by the two worker processes while this one writes the pages.
+        pool = workers.pool
+        if workers.workbooks is None:  # (the build starts them as soon as the package is written)
+            workers.start_bulk(pkg, site_dir)
+        assert workers.workbooks is not None and workers.package_digest is not None
+        # Made from the whole package, so made again whenever it changed: in the other processes
+        # (started by SiteWorkers.start_bulk, from the same manifest) into OUT/build/site-work, then
+        # compared file by file; made here only when a file of theirs was changed by hand.
+        unit_digest = digest(code, workers.package_digest)
+        redo = [unit for unit in BULK_UNITS if not out.fresh(unit, unit_digest)]
+        bulk = (workers.bulk or pool.submit(make_bulk, pkg, work)) if redo else None
+        out.sync(HERE / "assets", "assets/", unit=None)
+        fills = write_pages(pkg, agencies, published, docs, summary, rollups)
+        shell = Shell(_mkdocs_pages(docs, out, work, site_url, code, fills), out)
+        _fill_docs(docs, fills)
+        lap("mkdocs")
+        agency_workbooks = write_agency_pages(agencies, published, shell, reports_dir, summary, pool)
+        lap("agencies")
+        write_region_and_year_pages(pkg, shell, summaries, rollups)
+        lap("regions+years")
+        # Every page is written: the search index is made while the other processes finish.
+        _search(out, work, _provinces_of_pages(agencies, rollups))
+        lap("search")
+        if bulk is not None:
+            bulk.result()
+            for unit in redo:
+                out.sync(work / unit, f"{unit}/", unit=unit)
+        for done in agency_workbooks:
+            for unit, rel, written in done.result():
+                out.claim(rel, unit, written)
+        for unit, unit_digest, rel, made in workers.workbooks.result():
+            written = made and put_file(site_dir / rel, work / "xlsx" / rel)
+            out.record(unit, unit_digest, {rel: written})
+        lap("downloads+workbooks (waited)")
+        # Ours, not MkDocs' (whose .gz holds the build's time and path); empty without an address.
+        created = json.loads((pkg / "datapackage.json").read_text("utf-8"))["created"]
+        locations = mkdocs_pages(docs) + shell.locations if site_url else []
+        write_sitemaps(out, site_url or "", locations, created[:10])
+        out.finish()
+        lap("finish")
+        return out
     finally:
-        workers.close()
-
-
-def _build_site(
-    pkg: Path,
-    agencies: list[Agency],
-    published: dict[str, list[Report]],
-    site_dir: Path,
-    out_dir: Path,
-    reports_dir: Path,
-    site_url: str | None,
-    workers: SiteWorkers,
-) -> Output:
-    work = workers.work
-    out = Output(site_dir, workers.manifest)
-    code = code_fingerprint()
-    # Kept after the build: the repository's mkdocs.yml previews its pages with `mkdocs serve`
-    # (without our assets; the downloads and the package's copy are empty stand-ins there).
-    docs = out_dir / "build" / "docs"
-    shutil.rmtree(docs, ignore_errors=True)
-    # Read once, used by the home, agency, region and year pages.
-    summaries = pl.read_csv(pkg / "data" / "report_summary.csv", infer_schema_length=0).to_dicts()
-    summary = {r["report_id"]: r for r in summaries}
-    rollups = pl.read_csv(pkg / "data" / "region_year_summary.csv", infer_schema_length=0).to_dicts()
-    for row in rollups:
-        row["slug"] = region_slug(row["region"])
-    package_digest = workers.package_digest or tree_digest(pkg)
-    lap = out.lap
-    lap("prepare")
-    # Excel files are the slowest part of the site (xlsxwriter is pure Python): the workbooks are
-    # written by the two worker processes while this one writes the pages.
-    pool = workers.pool
-    if workers.workbooks is None:
-        workers.start_bulk(pkg, site_dir)
-    assert workers.workbooks is not None
-    # Made from the whole package, so made again whenever it changed: in the other processes
-    # (started by SiteWorkers.start_bulk when the package was written) into OUT/build/site-work,
-    # then compared file by file.
-    unit_digest = digest(code, package_digest)
-    redo = [unit for unit in BULK_UNITS if not out.fresh(unit, unit_digest)]
-    bulk, started = None, workers.bulk
-    if redo:
-        same = started is not None and started[0] == unit_digest
-        bulk = started[1] if started is not None and same else pool.submit(make_bulk, pkg, work)
-    out.sync(HERE / "assets", "assets/", unit=None)
-    fills = write_pages(pkg, agencies, published, docs, summary, rollups)
-    shell = Shell(_mkdocs_pages(docs, out, work, site_url, code, fills), out)
-    _fill_docs(docs, fills)
-    lap("mkdocs")
-    agency_workbooks = write_agency_pages(agencies, published, shell, reports_dir, summary, pool)
-    lap("agencies")
-    write_region_and_year_pages(pkg, shell, summaries, rollups)
-    lap("regions+years")
-    # Every page is written: the search index is made while the other processes finish.
-    _search(out, work, _provinces_of_pages(agencies, rollups))
-    lap("search")
-    if bulk is not None:
-        bulk.result()
-        for unit in redo:
-            out.sync(work / unit, f"{unit}/", unit=unit)
-    for done in agency_workbooks:
-        for unit, rel, written in done.result():
-            out.claim(rel, unit, written)
-    for unit, unit_digest, rel, made in workers.workbooks.result():
-        written = made and put_file(site_dir / rel, work / "xlsx" / rel)
-        out.record(unit, unit_digest, {rel: written})
-    lap("downloads+workbooks (waited)")
-    # Ours, not MkDocs' (whose .gz holds the build's time and path); empty without an address.
-    created = json.loads((pkg / "datapackage.json").read_text("utf-8"))["created"]
-    locations = mkdocs_pages(docs) + shell.locations if site_url else []
-    write_sitemaps(out, site_url or "", locations, created[:10])
-    out.finish()
-    lap("finish")
-    return out
+        if own:
+            workers.close()
 
 
 # Fills: page (as MkDocs writes it) → {placeholder in the page: HTML put in its place after MkDocs}.
@@ -278,7 +261,7 @@ def _stand_in(path: Path, root: Path) -> bool:
 
 
 def _search(out: Output, work: Path, province_of: dict[str, str | None]) -> None:
-    """Pagefind over every page, one index a shard (search.shard_of: the national pages, each
+    """Pagefind over every page, one index a shard (search.search_shard: the national pages, each
     group of provinces); a shard is indexed again only when one of its pages was written or
     removed since its last index. Pagefind reads each page's search view (search.search_view),
     kept in OUT/build/search-view/<shard>/ and made again only for the pages this build wrote.
@@ -286,7 +269,7 @@ def _search(out: Output, work: Path, province_of: dict[str, str | None]) -> None
     pages = sorted(rel for rel in out.produced if rel.endswith("index.html"))
     shards: dict[str, list[str]] = {}
     for rel in pages:
-        shards.setdefault(shard_of(province_of.get(rel)), []).append(rel)
+        shards.setdefault(search_shard(province_of.get(rel)), []).append(rel)
     assert out.manifest is not None
     views_root = out.manifest.with_name("search-view")
     for gone in views_root.iterdir() if views_root.is_dir() else ():

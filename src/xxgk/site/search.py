@@ -40,7 +40,7 @@ SHARDS_FILE = "xxgk-shards.json"  # in BUNDLE/: the merged indexes' folders, for
 LIBRARY = ("pagefind.js", "pagefind-worker.js")  # and wasm.*.pagefind: the primary index's only
 
 
-def shard_of(province: str | None) -> str:
+def search_shard(province: str | None) -> str:
     """The index a page of this province goes in (MAIN for pages of no province), stable by a
     hash of the province's name."""
     if not province:
