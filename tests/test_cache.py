@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from conftest import FIXTURES, ROOT, SEEDS, parse_path
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from xxgk import process
@@ -152,6 +152,8 @@ _values = st.one_of(
     texts=st.lists(st.text(), min_size=3, max_size=3),
     expected=_values,
 )
+# found by hypothesis: -0.0 came back as the shared cell of 0 (equal, and hashed alike)
+@example(cells=[(-0.0, CellStatus.OK, "")], texts=["", "", ""], expected=None)
 def test_any_cell_and_finding_round_trips(seed_reports, cells, texts, expected):
     """Whatever a cell holds (int or float, any status, any printed text) comes back as it was."""
     report = round_trip(seed_reports["000"])

@@ -65,7 +65,9 @@ def _shared(v: CellValue) -> CellValue:
     numbers and their printed text). Reports keep ~200 cells each, and a build keeps every report:
     one object per distinct cell rather than one per cell (100,000 reports: 7.3 GB of one process
     without), and no frozen dataclass built per cell when a report is read back from the cache."""
-    key = (v.value.__class__, v.value, v.status.value, v.text)
+    value = v.value
+    # by type and spelling: 0, 0.0 and -0.0 are equal (and hash alike) but are not the same cell
+    key = (value.__class__, value if value.__class__ is int else repr(value), v.status.value, v.text)
     hit = _CELLS.get(key)
     if hit is None:
         if len(_CELLS) >= 200_000:
